@@ -1,0 +1,16 @@
+//! lungprep: fast, oracle-exact chest CT preprocessing for machine learning.
+//!
+//! This facade re-exports the workspace crates:
+//!
+//! * [`volume_io`]: DICOM / MetaImage / NRRD / NIfTI / `.npy` → [`volume_io::Volume`]
+//! * [`hu`]: Hounsfield rescale, windowing, normalization
+//! * [`morph3d`]: labeling, region properties, EDT, binary morphology, convex hull
+//! * [`resample`]: scipy-exact zoom and Gaussian filter
+//! * [`lungseg`]: the grt123 pipeline
+#![deny(missing_docs)]
+
+pub use hu;
+pub use lungseg;
+pub use morph3d;
+pub use resample;
+pub use volume_io;
