@@ -1,1 +1,116 @@
-fn main() {}
+//! `lungprep`: inspect, convert and preprocess chest CT scans (grt123 / DSB2017).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+/// Fast, oracle-exact chest CT preprocessing (grt123, the Kaggle DSB2017 winner).
+#[derive(Parser, Debug)]
+#[command(name = "lungprep", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// Log more (repeat for debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print a scan's geometry and every DICOM series found, as JSON.
+    Info {
+        /// DICOM folder, .mhd/.mha, .nrrd, .nii/.nii.gz or .npy; the phantom when omitted.
+        input: Option<PathBuf>,
+        /// SeriesInstanceUID to read when a folder holds several.
+        #[arg(long)]
+        series: Option<String>,
+    },
+    /// Convert a scan to .npy (HU int16, z-y-x), .nii/.nii.gz or .mhd/.mha.
+    Convert {
+        /// The scan to read.
+        input: PathBuf,
+        /// Output file; the format follows the extension.
+        output: PathBuf,
+        /// SeriesInstanceUID to read when a folder holds several.
+        #[arg(long)]
+        series: Option<String>,
+    },
+    /// grt123 step 1: the two lung masks (m1.npy, m2.npy, meta.json).
+    Step1 {
+        /// The scan to read.
+        input: PathBuf,
+        /// Output folder.
+        outdir: PathBuf,
+        /// SeriesInstanceUID to read when a folder holds several.
+        #[arg(long)]
+        series: Option<String>,
+    },
+    /// grt123 preprocessing of one scan or a folder of scans: NAME_clean.npy, NAME_label.npy
+    /// and report.csv. Runs on the built-in phantom when no input is given.
+    Prep(cli::prep::PrepArgs),
+    /// Zuidhof's tutorial lung mask (lungs.npy, int8).
+    Zuidhof {
+        /// The scan to read.
+        input: PathBuf,
+        /// Output folder.
+        outdir: PathBuf,
+        /// Skip filling lung structures slice by slice.
+        #[arg(long)]
+        no_fill: bool,
+    },
+    /// Write the synthetic chest phantom as OUT.npy (int16 HU) with OUT.npy.spacing.json.
+    Phantom {
+        /// Output .npy path.
+        output: PathBuf,
+        /// The small 53×128×128 phantom instead of 160×512×512.
+        #[arg(long)]
+        small: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let level = match args.verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let result = match args.command {
+        Command::Info { input, series } => cli::info::info(input.as_deref(), series),
+        Command::Convert {
+            input,
+            output,
+            series,
+        } => cli::info::convert(&input, &output, series),
+        Command::Step1 {
+            input,
+            outdir,
+            series,
+        } => cli::run::step1(&input, &outdir, series),
+        Command::Prep(a) => return cli::prep::run(a),
+        Command::Zuidhof {
+            input,
+            outdir,
+            no_fill,
+        } => cli::run::zuidhof(&input, &outdir, !no_fill),
+        Command::Phantom { output, small } => cli::run::phantom(&output, small),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

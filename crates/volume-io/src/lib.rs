@@ -4,8 +4,107 @@
 //! `get_pixels_hu`), MetaImage (`.mhd`/`.raw`/`.zraw`, `.mha`, with grt123's flip rule),
 //! NRRD, NIfTI and `.npy`. Arrays are always `(z, y, x)`, like SimpleITK's
 //! `GetArrayFromImage`; spacing and origin are in mm in the same order.
+//!
+//! ```no_run
+//! let vol = volume_io::read_hu("scan_folder", &volume_io::ReadOptions::default())?;
+//! println!("{:?} voxels of {:?} mm", vol.shape(), vol.spacing);
+//! # Ok::<(), volume_io::Error>(())
+//! ```
 #![deny(missing_docs)]
 
+mod any;
+mod atomic;
+pub mod dicom;
+mod element;
+mod error;
+mod metaimage;
+mod nifti_io;
+mod npy;
+mod nrrd;
 mod volume;
 
+pub use any::AnyVolume;
+pub use element::Element;
+pub use error::{Error, Result};
+pub use metaimage::{read_metaimage, write_mhd_with};
+pub use nifti_io::read_nifti;
+pub use npy::{read_npy_array, read_npy_header, read_npy_volume, write_npy, NpyHeader};
+pub use nrrd::read_nrrd;
 pub use volume::{Format, Metadata, Volume, IDENTITY};
+
+use std::path::Path;
+
+/// Options for [`read`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// For a DICOM folder holding several series: the SeriesInstanceUID to read. `None` reads
+    /// the series with the most slices (ties: lowest SeriesNumber).
+    pub series_uid: Option<String>,
+}
+
+fn lower_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads any supported input, dispatched on the path: a folder is a DICOM series (searched
+/// recursively); `.mhd`/`.mha` MetaImage; `.nrrd`/`.nhdr` NRRD; `.nii`/`.nii.gz` NIfTI;
+/// `.npy` numpy; any other file starting with the DICOM magic is read as a one-slice series.
+pub fn read(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<AnyVolume> {
+    let path = path.as_ref();
+    if path.is_dir() {
+        return dicom::read_series(path, opts).map(AnyVolume::I16);
+    }
+    let name = lower_name(path);
+    if name.ends_with(".mhd") || name.ends_with(".mha") {
+        read_metaimage(path)
+    } else if name.ends_with(".nrrd") || name.ends_with(".nhdr") {
+        read_nrrd(path)
+    } else if name.ends_with(".nii") || name.ends_with(".nii.gz") {
+        read_nifti(path)
+    } else if name.ends_with(".npy") {
+        read_npy_volume(path)
+    } else if !path.exists() {
+        Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+        ))
+    } else if name.ends_with(".dcm") || dicom_magic(path) {
+        dicom::read_series(path, opts).map(AnyVolume::I16)
+    } else {
+        Err(Error::UnknownFormat {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+fn dicom_magic(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 132];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map(|_| &buf[128..] == b"DICM")
+        .unwrap_or(false)
+}
+
+/// [`read`], then [`AnyVolume::into_i16`]: the HU volume as int16 (DICOM already is).
+pub fn read_hu(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Volume<i16>> {
+    read(path, opts)?.into_i16()
+}
+
+/// Writes a MetaImage: `.mhd` + `.raw` beside it, or a single `.mha`, chosen by extension;
+/// atomically. Use [`write_mhd_with`] for a zlib-compressed `.zraw`.
+pub fn write_mhd<T: Element>(vol: &Volume<T>, path: &Path) -> Result<()> {
+    write_mhd_with(vol, path, false)
+}
+
+/// Writes a NIfTI-1 file (`.nii`, or `.nii.gz` compressed), atomically.
+pub fn write_nifti<T: Element>(vol: &Volume<T>, path: &Path) -> Result<()> {
+    nifti_io::write_nifti(vol, path)
+}
+
+/// Reads an `.npy` volume (see [`read_npy_volume`]).
+pub fn read_npy(path: &Path) -> Result<AnyVolume> {
+    read_npy_volume(path)
+}

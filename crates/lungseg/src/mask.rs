@@ -1,0 +1,82 @@
+//! savenpy's mask processing and masking.
+
+use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
+
+use crate::slices::map_slices;
+use crate::{MaskParams, Result};
+
+/// grt123's `process_mask`: each slice is replaced by its convex hull unless the hull is more
+/// than `hull_ratio` times the slice's area, then the volume is dilated `dilation_iterations`
+/// times with the 6-connected cross.
+pub fn process_mask(mask: &ArrayView3<bool>, p: &MaskParams) -> Result<Array3<bool>> {
+    let convex = map_slices(mask, |slice, out| hull_slice(slice, out, p.hull_ratio))?;
+    let opts = morph3d::MorphOptions {
+        iterations: p.dilation_iterations,
+        ..Default::default()
+    };
+    Ok(morph3d::binary_dilation(&convex.view(), &opts)?)
+}
+
+fn hull_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, ratio: f64) -> Result<()> {
+    let area = slice.iter().filter(|&&v| v).count();
+    if area == 0 {
+        return Ok(());
+    }
+    let hull = morph3d::convex_hull_image(&slice);
+    let hull_area = hull.iter().filter(|&&v| v).count();
+    if hull_area as f64 > ratio * area as f64 {
+        out.assign(&slice);
+    } else {
+        out.assign(&hull);
+    }
+    Ok(())
+}
+
+/// grt123's masking: `lum_trans` inside the dilated mask and `pad_value` outside; voxels of the
+/// dilated rim (dilated but not in `mask`) brighter than `bone_thresh` become `pad_value`.
+pub fn apply_mask(
+    image: &ArrayView3<i16>,
+    mask: &ArrayView3<bool>,
+    dilated: &ArrayView3<bool>,
+    p: &MaskParams,
+) -> Result<Array3<u8>> {
+    if image.dim() != mask.dim() || image.dim() != dilated.dim() {
+        return Err(crate::Error::Invalid(format!(
+            "apply_mask: image {:?}, mask {:?}, dilated {:?}",
+            image.dim(),
+            mask.dim(),
+            dilated.dim()
+        )));
+    }
+    let (pad, bone) = (p.pad_value, p.bone_thresh);
+    Ok(Zip::from(image)
+        .and(mask)
+        .and(dilated)
+        .par_map_collect(|&v, &m, &d| {
+            if !d {
+                return pad;
+            }
+            let l = hu::lum_trans_value(v);
+            // extramask = dilated ^ mask; with d set that is !m.
+            if !m && l > bone {
+                pad
+            } else {
+                l
+            }
+        }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_pads_and_removes_bone() {
+        let image = Array3::from_shape_vec((1, 1, 4), vec![-1000i16, 600, 600, 0]).unwrap();
+        let mask = Array3::from_shape_vec((1, 1, 4), vec![true, true, false, false]).unwrap();
+        let dil = Array3::from_shape_vec((1, 1, 4), vec![true, true, true, false]).unwrap();
+        let out = apply_mask(&image.view(), &mask.view(), &dil.view(), &MaskParams::default()).unwrap();
+        // lum(-1000) = 28; lum(600) = 255 kept inside the mask, padded in the rim; outside: pad
+        assert_eq!(out.as_slice().unwrap(), &[28, 255, 170, 170]);
+    }
+}

@@ -1,0 +1,162 @@
+//! The two halves of grt123's preprocessing, timed stage by stage.
+
+use std::time::Instant;
+
+use ndarray::{s, Array2, Array3, ArrayView3};
+
+use crate::{
+    annotation_labels, apply_mask, binarize_per_slice, crop_box, fill_hole, process_mask,
+    select_lungs, two_lung_only, Annotation, CropBox, Params, Result, Spacing,
+};
+
+/// Wall-clock seconds per stage, in the order they ran (names as in the oracle's `meta.json`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timings(pub Vec<(&'static str, f64)>);
+
+impl Timings {
+    /// Runs `f`, recording its duration under `name`.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0.push((name, t.elapsed().as_secs_f64()));
+        out
+    }
+
+    /// The seconds recorded under `name`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.0.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
+    }
+}
+
+/// The masks of grt123's `step1_python`, with what the loop decided.
+#[derive(Debug, Clone)]
+pub struct Step1 {
+    /// First lung.
+    pub m1: Array3<bool>,
+    /// Second lung (empty when only one was found).
+    pub m2: Array3<bool>,
+    /// Top slices the cut loop removed.
+    pub cut_num: usize,
+    /// Whether two lungs were separated.
+    pub two_lungs_found: bool,
+    /// Erosions `two_lung_only` needed.
+    pub erosion_iterations: usize,
+    /// Things worth telling the user (e.g. only one lung found).
+    pub warnings: Vec<String>,
+    /// Seconds per stage.
+    pub timings: Timings,
+}
+
+/// grt123's `step1_python` on an HU volume: the two lung masks.
+pub fn step1(image: &ArrayView3<i16>, spacing: &Spacing, params: &Params) -> Result<Step1> {
+    spacing.validate()?;
+    let mut timings = Timings::default();
+    let bw = timings.time("binarize_per_slice", || {
+        binarize_per_slice(image, spacing, &params.binarize)
+    })?;
+    let sel = timings.time("all_slice_analysis", || {
+        select_lungs(&bw.view(), spacing, &params.analysis)
+    })?;
+    drop(bw);
+    let filled = timings.time("fill_hole", || fill_hole(&sel.mask.view()))?;
+    drop(sel.mask);
+    let lungs = timings.time("two_lung_only", || {
+        two_lung_only(&filled.view(), spacing, &params.two_lung)
+    })?;
+    let mut warnings = Vec::new();
+    if !lungs.found {
+        warnings.push(format!(
+            "only one lung component found after {} erosions: m1 is the whole mask and m2 is \
+             empty (as grt123)",
+            lungs.erosions
+        ));
+    }
+    Ok(Step1 {
+        m1: lungs.m1,
+        m2: lungs.m2,
+        cut_num: sel.cut_num,
+        two_lungs_found: lungs.found,
+        erosion_iterations: lungs.erosions,
+        warnings,
+        timings,
+    })
+}
+
+/// The output of grt123's `savenpy`.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The cropped 1 mm volume `(z, y, x)`; grt123 saves it with a leading axis of 1.
+    pub clean: Array3<u8>,
+    /// `NAME_label.npy`: `(z, y, x, diameter)` rows in `clean`'s grid.
+    pub labels: Array2<f64>,
+    /// The crop box in the resampled grid.
+    pub crop: CropBox,
+    /// Shape of the full resampled volume.
+    pub resampled_shape: [usize; 3],
+    /// Seconds per stage.
+    pub timings: Timings,
+}
+
+/// The geometry of the input volume that [`prep`] needs besides the voxels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    /// Voxel spacing (with grt123's precision).
+    pub spacing: Spacing,
+    /// World position of the first voxel, `(z, y, x)` mm.
+    pub origin: [f64; 3],
+    /// MetaImage `isflip`: y and x were mirrored on load.
+    pub flipped: bool,
+}
+
+/// grt123's `savenpy`: masks the HU image with the processed lung masks, removes bone,
+/// resamples to `resolution` (linear) and crops to the lungs; converts annotations.
+pub fn prep(
+    image: &ArrayView3<i16>,
+    m1: &ArrayView3<bool>,
+    m2: &ArrayView3<bool>,
+    geometry: &Geometry,
+    annotations: &[Annotation],
+    params: &Params,
+) -> Result<Prepared> {
+    let spacing = &geometry.spacing;
+    spacing.validate()?;
+    let p = &params.mask;
+    let mut timings = Timings::default();
+    let mask = m1 | m2;
+    let crop = crop_box(&mask.view(), spacing, p)?;
+    let dilated = timings.time("process_mask", || -> Result<Array3<bool>> {
+        let d1 = process_mask(m1, p)?;
+        let d2 = process_mask(m2, p)?;
+        Ok(d1 | d2)
+    })?;
+    let masked = timings.time("apply_mask", || {
+        apply_mask(image, &mask.view(), &dilated.view(), p)
+    })?;
+    drop(dilated);
+    drop(mask);
+    let (resampled, _) = timings.time("resample", || {
+        resample::resample_to_spacing(&masked.view(), &spacing.get(), &p.resolution, 1)
+    })?;
+    drop(masked);
+    let shape = resampled.shape();
+    let resampled_shape = [shape[0], shape[1], shape[2]];
+    let c = |a: usize| crop[a][0].min(shape[a])..crop[a][1].min(shape[a]);
+    let clean = resampled.slice(s![c(0), c(1), c(2)]).to_owned();
+    let dims = image.shape();
+    let labels = annotation_labels(
+        annotations,
+        geometry.origin,
+        spacing,
+        [dims[0], dims[1], dims[2]],
+        geometry.flipped,
+        &crop,
+        p,
+    );
+    Ok(Prepared {
+        clean,
+        labels,
+        crop,
+        resampled_shape,
+        timings,
+    })
+}

@@ -1,0 +1,168 @@
+//! Step 1d: splitting the mask into the two lungs.
+
+use ndarray::{s, Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
+
+use crate::fill::fill_2d_hole;
+use crate::slices::{by_area_desc, flat, label_counts, map_slices};
+use crate::{Error, Result, Spacing, TwoLungParams};
+
+/// The result of [`two_lung_only`].
+#[derive(Debug, Clone)]
+pub struct TwoLungs {
+    /// The first (larger at separation) lung.
+    pub m1: Array3<bool>,
+    /// The second lung; empty when only one component was found.
+    pub m2: Array3<bool>,
+    /// Whether two comparable components were found (grt123's `found`).
+    pub found: bool,
+    /// Erosions it took.
+    pub erosions: usize,
+}
+
+/// grt123's `two_lung_only`: erodes (cross, border 0) until the two largest 18-connected
+/// components have an area ratio below `max_ratio` (at most `max_iter` times), splits the
+/// original mask between them by Euclidean distance (with `spacing`), keeps the main part of
+/// each ([`extract_main`]) and fills 2-D holes. When no split is found, `m1` is the whole mask
+/// and `m2` is empty, as in grt123.
+pub fn two_lung_only(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -> Result<TwoLungs> {
+    spacing.validate()?;
+    let mut cur = bw.to_owned();
+    let mut erosions = 0;
+    let mut pair = None;
+    while erosions < p.max_iter {
+        let (label, count) = morph3d::label(&cur.view(), 2)?;
+        let counts = label_counts(flat(&label)?, count);
+        let order = by_area_desc(&counts);
+        if order.len() > 1
+            && (counts[order[0] as usize] as f64) / (counts[order[1] as usize] as f64) < p.max_ratio
+        {
+            let (a, b) = (order[0], order[1]);
+            pair = Some((label.mapv(|l| l == a), label.mapv(|l| l == b)));
+            break;
+        }
+        cur = morph3d::binary_erosion(&cur.view(), &morph3d::MorphOptions::default())?;
+        erosions += 1;
+    }
+    let (m1, m2, found) = match pair {
+        Some((bw1, bw2)) => {
+            let (m1, m2) = split_by_distance(bw, &bw1, &bw2, spacing)?;
+            (
+                extract_main(&m1.view(), p.cover)?,
+                extract_main(&m2.view(), p.cover)?,
+                true,
+            )
+        }
+        None => (bw.to_owned(), Array3::from_elem(bw.raw_dim(), false), false),
+    };
+    Ok(TwoLungs {
+        m1: fill_2d_hole(&m1.view())?,
+        m2: fill_2d_hole(&m2.view())?,
+        found,
+        erosions,
+    })
+}
+
+/// `bw & (d1 < d2)` and `bw & (d1 > d2)` with `d = distance_transform_edt(~seed, spacing)`.
+///
+/// Both seeds lie inside `bw`, so the transforms are computed on `bw`'s bounding box only: the
+/// nearest seed voxel of any voxel in the box is in the box, so the values there are unchanged.
+fn split_by_distance(
+    bw: &ArrayView3<bool>,
+    seed1: &Array3<bool>,
+    seed2: &Array3<bool>,
+    spacing: &Spacing,
+) -> Result<(Array3<bool>, Array3<bool>)> {
+    let mut m1 = Array3::from_elem(bw.raw_dim(), false);
+    let mut m2 = Array3::from_elem(bw.raw_dim(), false);
+    let Some(bb) = bounding_box(bw) else {
+        return Ok((m1, m2));
+    };
+    let sl = s![bb[0].0..bb[0].1, bb[1].0..bb[1].1, bb[2].0..bb[2].1];
+    let sampling = spacing.get();
+    let d1 = morph3d::distance_transform_edt(&seed1.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
+    let d2 = morph3d::distance_transform_edt(&seed2.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
+    Zip::from(m1.slice_mut(sl))
+        .and(m2.slice_mut(sl))
+        .and(bw.slice(sl))
+        .and(&d1)
+        .and(&d2)
+        .for_each(|a, b, &m, &x, &y| {
+            *a = m && x < y;
+            *b = m && x > y;
+        });
+    Ok((m1, m2))
+}
+
+/// Half-open `(start, end)` per axis of the true voxels, `None` when there are none.
+pub(crate) fn bounding_box(bw: &ArrayView3<bool>) -> Option<[(usize, usize); 3]> {
+    let mut bb = [(usize::MAX, 0usize); 3];
+    let mut any = false;
+    for ((z, y, x), &v) in bw.indexed_iter() {
+        if v {
+            any = true;
+            for (b, i) in bb.iter_mut().zip([z, y, x]) {
+                b.0 = b.0.min(i);
+                b.1 = b.1.max(i + 1);
+            }
+        }
+    }
+    any.then_some(bb)
+}
+
+/// grt123's `_extract_main`: in each slice keep the convex hulls of the largest 8-connected
+/// components that together cover `cover` of the slice's area, then keep the largest
+/// 26-connected component of the result.
+pub fn extract_main(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>> {
+    let filtered = map_slices(bw, |slice, out| main_hulls(slice, out, cover))?;
+    let (label, count) = morph3d::label(&filtered.view(), 3)?;
+    let counts = label_counts(flat(&label)?, count);
+    let largest = *by_area_desc(&counts)
+        .first()
+        .ok_or(Error::EmptyMask("extract_main: no component left in a lung"))?;
+    Ok(label.mapv(|l| l == largest))
+}
+
+fn main_hulls(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, cover: f64) -> Result<()> {
+    let (labels, count) = morph3d::label(&slice, 2)?;
+    if count == 0 {
+        return Ok(());
+    }
+    let mut props = morph3d::regionprops(&labels.view());
+    // Python's stable sort by area, descending.
+    props.sort_by(|a, b| b.area.cmp(&a.area));
+    let total: u64 = props.iter().map(|r| r.area as u64).sum();
+    let goal = total as f64 * cover;
+    let mut filt = Array2::from_elem(slice.raw_dim(), false);
+    let mut acc = 0u64;
+    for r in &props {
+        if (acc as f64) >= goal {
+            break;
+        }
+        acc += r.area as u64;
+        let hull = r.convex_image(&labels.view());
+        let (y0, y1) = r.bbox[0];
+        let (x0, x1) = r.bbox[1];
+        Zip::from(filt.slice_mut(s![y0..y1, x0..x1]))
+            .and(&hull)
+            .for_each(|f, &h| *f |= h);
+    }
+    Zip::from(&mut out)
+        .and(&slice)
+        .and(&filt)
+        .for_each(|o, &m, &f| *o = m && f);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bbox_of_mask() {
+        let mut a = Array3::from_elem((4, 5, 6), false);
+        assert!(bounding_box(&a.view()).is_none());
+        a[[1, 2, 3]] = true;
+        a[[2, 4, 0]] = true;
+        assert_eq!(bounding_box(&a.view()), Some([(1, 3), (2, 5), (0, 4)]));
+    }
+}

@@ -1,0 +1,273 @@
+//! DICOM series: a header-only pass that groups files by SeriesInstanceUID, grt123's slice
+//! ordering and thickness, and a parallel decode to grt123's HU int16.
+
+mod geometry;
+mod header;
+mod open;
+mod order;
+mod pixels;
+mod syntax;
+
+use crate::error::{check_spacing, Error, Result};
+use crate::volume::{Format, Metadata, Volume};
+use crate::ReadOptions;
+use dicom_dictionary_std::tags;
+use header::SliceHeader;
+use ndarray::Array3;
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+
+/// One series found in a folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesInfo {
+    /// SeriesInstanceUID (empty when the files lack it).
+    pub uid: String,
+    /// SeriesNumber.
+    pub series_number: Option<i64>,
+    /// SeriesDescription.
+    pub description: Option<String>,
+    /// Modality.
+    pub modality: Option<String>,
+    /// PatientID.
+    pub patient_id: Option<String>,
+    /// The series' files, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// Transfer syntax UID of the first file.
+    pub transfer_syntax: String,
+    /// Rows of the first file.
+    pub rows: u32,
+    /// Columns of the first file.
+    pub cols: u32,
+}
+
+/// Whether a file starts with the DICOM preamble magic (`DICM` at byte 128).
+fn has_dicm_magic(path: &Path) -> bool {
+    let mut buf = [0u8; 132];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map(|_| &buf[128..] == b"DICM")
+        .unwrap_or(false)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
+        .collect::<Result<_>>()?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Header-only read of one file (stops before Pixel Data). `Ok(None)` for files that are not
+/// DICOM images (no `DICM` magic, or no Rows/Columns such as a DICOMDIR).
+fn read_header(path: &Path) -> Result<Option<SliceHeader>> {
+    if !has_dicm_magic(path) {
+        return Ok(None);
+    }
+    let obj = open::open(path, true)?;
+    if obj.get(tags::ROWS).is_none() && obj.get(tags::COLUMNS).is_none() {
+        return Ok(None);
+    }
+    SliceHeader::from_object(path, &obj).map(Some)
+}
+
+/// Header pass over files: every DICOM image's header.
+fn headers_of(files: &[PathBuf]) -> Result<Vec<SliceHeader>> {
+    let found: Vec<Option<SliceHeader>> = files
+        .par_iter()
+        .map(|p| read_header(p))
+        .collect::<Result<_>>()?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// Groups headers into series, ranked: the requested UID first, else most files, ties by
+/// lowest SeriesNumber, then UID.
+fn group(headers: Vec<SliceHeader>, want: Option<&str>) -> Vec<Vec<SliceHeader>> {
+    let mut groups: Vec<Vec<SliceHeader>> = Vec::new();
+    for h in headers {
+        match groups.iter_mut().find(|g| g[0].series_uid == h.series_uid) {
+            Some(g) => g.push(h),
+            None => groups.push(vec![h]),
+        }
+    }
+    for g in &mut groups {
+        g.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    groups.sort_by(|a, b| {
+        let wa = want == Some(a[0].series_uid.as_str());
+        let wb = want == Some(b[0].series_uid.as_str());
+        wb.cmp(&wa)
+            .then(b.len().cmp(&a.len()))
+            .then(
+                a[0].series_number
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b[0].series_number.unwrap_or(i64::MAX)),
+            )
+            .then(a[0].series_uid.cmp(&b[0].series_uid))
+    });
+    groups
+}
+
+fn info(g: &[SliceHeader]) -> SeriesInfo {
+    let h = &g[0];
+    SeriesInfo {
+        uid: h.series_uid.clone(),
+        series_number: h.series_number,
+        description: h.description.clone(),
+        modality: h.modality.clone(),
+        patient_id: h.patient_id.clone(),
+        files: g.iter().map(|h| h.path.clone()).collect(),
+        transfer_syntax: h.transfer_syntax.clone(),
+        rows: h.rows,
+        cols: h.cols,
+    }
+}
+
+fn list_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        walk(path, &mut files)?;
+    } else {
+        files.push(path.to_path_buf());
+    }
+    Ok(files)
+}
+
+/// Header-only pass over a folder (searched recursively): every series, the one
+/// [`read_series`] would choose (with default options) first.
+pub fn scan_series(dir: &Path) -> Result<Vec<SeriesInfo>> {
+    let headers = headers_of(&list_files(dir)?)?;
+    Ok(group(headers, None).iter().map(|g| info(g)).collect())
+}
+
+/// Reads one series from a folder (searched recursively) or a single DICOM file, as grt123's
+/// `load_scan` + `get_pixels_hu`: HU as int16, `(z, y, x)`, spacing
+/// `[thickness, PixelSpacing[0], PixelSpacing[1]]`, origin `ImagePositionPatient[::-1]` of the
+/// first slice.
+///
+/// With several series in the folder, `opts.series_uid` picks one; otherwise the one with the
+/// most files (ties: lowest SeriesNumber), and the choice is recorded in the warnings.
+pub fn read_series(dir: &Path, opts: &ReadOptions) -> Result<Volume<i16>> {
+    let headers = headers_of(&list_files(dir)?)?;
+    if headers.is_empty() {
+        return Err(Error::NoDicom {
+            path: dir.to_path_buf(),
+        });
+    }
+    let mut groups = group(headers, opts.series_uid.as_deref());
+    if let Some(want) = &opts.series_uid {
+        if groups[0][0].series_uid != *want {
+            return Err(Error::SeriesNotFound {
+                path: dir.to_path_buf(),
+                uid: want.clone(),
+                available: groups.iter().map(|g| g[0].series_uid.clone()).collect(),
+            });
+        }
+    }
+    let mut warnings = Vec::new();
+    if groups.len() > 1 {
+        let others: Vec<String> = groups[1..]
+            .iter()
+            .map(|g| format!("{} ({} files)", g[0].series_uid, g.len()))
+            .collect();
+        warnings.push(format!(
+            "{} series in {}: read {} ({} files, {}); others: {}",
+            groups.len(),
+            dir.display(),
+            groups[0][0].series_uid,
+            groups[0].len(),
+            if opts.series_uid.is_some() {
+                "as requested"
+            } else {
+                "most slices"
+            },
+            others.join(", ")
+        ));
+    }
+    let series = groups.swap_remove(0);
+    read_headers(dir, series, warnings)
+}
+
+fn read_headers(dir: &Path, series: Vec<SliceHeader>, mut warnings: Vec<String>) -> Result<Volume<i16>> {
+    for h in &series {
+        if h.frames != 1 {
+            return Err(Error::Unsupported {
+                path: h.path.clone(),
+                what: format!("multi-frame image ({} frames)", h.frames),
+            });
+        }
+    }
+    // grt123's order and thickness.
+    let geo = geometry::series_geometry(&series, &mut warnings)?;
+    let slices: Vec<&SliceHeader> = geo.order.iter().map(|&i| &series[i]).collect();
+    let first = slices[0];
+    let (rows, cols) = (first.rows, first.cols);
+    for h in &slices {
+        if (h.rows, h.cols) != (rows, cols) {
+            return Err(Error::SliceSize {
+                path: h.path.clone(),
+                expected: (rows, cols),
+                found: (h.rows, h.cols),
+            });
+        }
+    }
+    let plane = rows as usize * cols as usize;
+    if plane == 0 {
+        return Err(Error::BadTag {
+            path: first.path.clone(),
+            tag: "Rows",
+            value: format!("{rows} x {cols}"),
+        });
+    }
+    let mut data = vec![0i16; plane * slices.len()];
+    data.par_chunks_mut(plane)
+        .zip(slices.par_iter())
+        .try_for_each(|(out, h)| -> Result<()> {
+            let obj = open::open(&h.path, false)?;
+            pixels::decode_into(&h.path, &obj, out)
+        })?;
+    let mut image = Array3::from_shape_vec((slices.len(), rows as usize, cols as usize), data)
+        .map_err(|e| Error::header(dir, e.to_string()))?;
+    let mut missing_rescale = false;
+    let rescale: Vec<hu::Rescale> = slices
+        .iter()
+        .map(|h| {
+            missing_rescale |= h.slope.is_none() || h.intercept.is_none();
+            hu::Rescale {
+                slope: h.slope.unwrap_or(1.0),
+                intercept: h.intercept.unwrap_or(0.0),
+            }
+        })
+        .collect();
+    if missing_rescale {
+        warnings.push("RescaleSlope/RescaleIntercept missing: used 1 and 0".into());
+    }
+    hu::to_hu(&mut image.view_mut(), &rescale).map_err(|e| Error::header(dir, e.to_string()))?;
+    let spacing = geo.spacing;
+    check_spacing(&first.path, spacing)?;
+    Ok(Volume {
+        data: image,
+        spacing,
+        origin: geo.origin,
+        direction: geo.direction,
+        meta: Metadata {
+            format: Format::Dicom,
+            series_uid: Some(first.series_uid.clone()).filter(|s| !s.is_empty()),
+            series_number: first.series_number,
+            patient_id: first.patient_id.clone(),
+            modality: first.modality.clone(),
+            num_files: slices.len(),
+            flipped: false,
+            warnings,
+        },
+    })
+}

@@ -1,0 +1,223 @@
+//! Finding cases in the inputs and loading them as HU volumes.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use lungprep::lungseg::{self, phantom, Spacing};
+use lungprep::volume_io::{self, Format, ReadOptions, Volume};
+
+use super::{msg, CliResult};
+
+/// One scan to process.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Output name: the sub-folder name or the file stem.
+    pub name: String,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// A scan on disk or the built-in phantom.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A DICOM folder or a volume file.
+    Path(PathBuf),
+    /// The synthetic chest phantom (default size).
+    Phantom,
+}
+
+impl Source {
+    /// How the source is shown to users.
+    pub fn display(&self) -> String {
+        match self {
+            Source::Path(p) => p.display().to_string(),
+            Source::Phantom => "<phantom>".to_string(),
+        }
+    }
+}
+
+/// An HU volume with the spacing precision grt123 would use.
+pub struct Loaded {
+    /// The HU voxels and geometry.
+    pub volume: Volume<i16>,
+    /// Spacing (float32 for DICOM, as grt123).
+    pub spacing: Spacing,
+}
+
+const VOLUME_EXTS: [&str; 6] = [".mhd", ".mha", ".nrrd", ".nhdr", ".nii", ".nii.gz"];
+
+fn is_volume_file(p: &Path) -> bool {
+    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    VOLUME_EXTS.iter().any(|e| n.ends_with(e)) || n.ends_with(".npy")
+}
+
+fn file_stem(p: &Path) -> String {
+    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("scan");
+    let lower = n.to_ascii_lowercase();
+    for e in VOLUME_EXTS.iter().chain(&[".npy"]) {
+        if lower.ends_with(e) {
+            return n[..n.len() - e.len()].to_string();
+        }
+    }
+    n.to_string()
+}
+
+fn is_dicom_file(p: &Path) -> bool {
+    if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("dcm")) {
+        return true;
+    }
+    let mut buf = [0u8; 132];
+    fs::File::open(p)
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .map(|_| &buf[128..] == b"DICM")
+        .unwrap_or(false)
+}
+
+/// Whether `dir` holds DICOM files, directly or up to `depth` folders down.
+fn has_dicom(dir: &Path, depth: usize) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let mut subdirs = Vec::new();
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            subdirs.push(p);
+        } else if is_dicom_file(&p) {
+            return true;
+        }
+    }
+    depth > 0 && subdirs.iter().any(|d| has_dicom(d, depth - 1))
+}
+
+fn sorted_entries(dir: &Path) -> CliResult<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {}", dir.display(), msg(e)))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// The cases in the inputs: a scan (DICOM folder or volume file) is one case; a folder of
+/// volume files (LUNA16 layout) gives one case per file; a folder whose sub-folders hold DICOM
+/// (DSB layout) gives one case per sub-folder. No inputs means the phantom.
+pub fn discover(inputs: &[PathBuf]) -> CliResult<Vec<Case>> {
+    if inputs.is_empty() {
+        return Ok(vec![Case {
+            name: "phantom".into(),
+            source: Source::Phantom,
+        }]);
+    }
+    let mut cases = Vec::new();
+    for input in inputs {
+        if !input.exists() {
+            return Err(format!("{}: no such file or folder", input.display()));
+        }
+        if !input.is_dir() {
+            cases.push(Case {
+                name: file_stem(input),
+                source: Source::Path(input.clone()),
+            });
+            continue;
+        }
+        let entries = sorted_entries(input)?;
+        let files: Vec<&PathBuf> = entries
+            .iter()
+            .filter(|p| p.is_file() && is_volume_file(p) && !p.to_string_lossy().ends_with(".spacing.json"))
+            .collect();
+        let dicom_dirs: Vec<&PathBuf> = entries.iter().filter(|p| p.is_dir() && has_dicom(p, 2)).collect();
+        let direct_dicom = entries.iter().any(|p| p.is_file() && is_dicom_file(p));
+        if !files.is_empty() && !direct_dicom {
+            for f in files {
+                cases.push(Case {
+                    name: file_stem(f),
+                    source: Source::Path(f.clone()),
+                });
+            }
+        } else if !direct_dicom && dicom_dirs.len() >= 2 {
+            for d in dicom_dirs {
+                cases.push(Case {
+                    name: file_stem(d),
+                    source: Source::Path(d.clone()),
+                });
+            }
+        } else {
+            cases.push(Case {
+                name: file_stem(input),
+                source: Source::Path(input.clone()),
+            });
+        }
+    }
+    let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    names.sort_unstable();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(format!(
+            "two cases would both be written as {:?}; pass them in separate runs",
+            w[0]
+        ));
+    }
+    Ok(cases)
+}
+
+/// Reads the `[sz, sy, sx]` sidecar the oracle accepts next to a `.npy` volume.
+fn npy_spacing(path: &Path) -> CliResult<Option<[f64; 3]>> {
+    let side = PathBuf::from(format!("{}.spacing.json", path.display()));
+    if !side.exists() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&side).map_err(|e| format!("{}: {}", side.display(), msg(e)))?;
+    let v: Vec<f64> =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {}", side.display(), msg(e)))?;
+    <[f64; 3]>::try_from(v)
+        .map(Some)
+        .map_err(|_| format!("{}: expected [sz, sy, sx]", side.display()))
+}
+
+/// Loads a case as an int16 HU volume.
+pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
+    let volume = match source {
+        Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
+        Source::Path(p) => {
+            let opts = ReadOptions { series_uid: series };
+            let mut v = volume_io::read_hu(p, &opts).map_err(msg)?;
+            if p.extension().is_some_and(|e| e == "npy") {
+                if let Some(s) = npy_spacing(p)? {
+                    v.spacing = s;
+                }
+            }
+            v
+        }
+    };
+    let spacing = if volume.meta.format == Format::Dicom {
+        Spacing::f32(volume.spacing)
+    } else {
+        Spacing::f64(volume.spacing)
+    };
+    spacing.validate().map_err(msg)?;
+    Ok(Loaded { volume, spacing })
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
+    let tmp = tmp_path(path);
+    fs::write(&tmp, bytes)
+        .and_then(|_| fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            format!("{}: {}", path.display(), msg(e))
+        })
+}
+
+/// A temporary name beside `path`.
+pub fn tmp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    path.with_file_name(format!(".{name}.tmp{}", std::process::id()))
+}
+
+/// Lets lungseg's error type render through the CLI's error chain.
+pub fn seg(e: lungseg::Error) -> String {
+    msg(e)
+}

@@ -1,0 +1,22 @@
+//! The subcommands of the `lungprep` binary.
+
+pub mod info;
+pub mod input;
+pub mod prep;
+pub mod qc;
+pub mod run;
+
+/// Errors of the binary: a message with its cause chain already rendered.
+pub type CliResult<T> = Result<T, String>;
+
+/// Renders any error with its sources.
+pub fn msg(e: impl std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(c) = src {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        src = c.source();
+    }
+    s
+}
