@@ -10,7 +10,11 @@ use ndarray::Axis;
 fn inputs() -> Vec<(String, Array3<bool>, [f64; 3])> {
     let opts = PhantomOptions::default();
     let ph = chest_phantom(&opts);
-    let mut v = vec![("phantom".to_string(), ph.data.mapv(|h| h < -600), opts.spacing)];
+    let mut v = vec![(
+        "phantom".to_string(),
+        ph.data.mapv(|h| h < -600),
+        opts.spacing,
+    )];
     match std::env::var("MORPH3D_BENCH_NPY") {
         Ok(p) => match ndarray_npy::read_npy::<_, Array3<bool>>(&p) {
             Ok(a) => v.push(("npy".to_string(), a, [5.0, 0.5703125, 0.5703125])),
@@ -28,7 +32,12 @@ fn bench(c: &mut Criterion) {
         g.bench_function(format!("{name}/per_slice"), |b| {
             b.iter(|| {
                 mask.axis_iter(Axis(0))
-                    .map(|s| morph3d::convex_hull_image(&s).iter().filter(|&&v| v).count())
+                    .map(|s| {
+                        morph3d::convex_hull_image(&s)
+                            .iter()
+                            .filter(|&&v| v)
+                            .count()
+                    })
                     .sum::<usize>()
             })
         });

@@ -9,7 +9,11 @@ use ndarray::Array3;
 fn inputs() -> Vec<(String, Array3<bool>, [f64; 3])> {
     let opts = PhantomOptions::default();
     let ph = chest_phantom(&opts);
-    let mut v = vec![("phantom".to_string(), ph.data.mapv(|h| h < -600), opts.spacing)];
+    let mut v = vec![(
+        "phantom".to_string(),
+        ph.data.mapv(|h| h < -600),
+        opts.spacing,
+    )];
     match std::env::var("MORPH3D_BENCH_NPY") {
         Ok(p) => match ndarray_npy::read_npy::<_, Array3<bool>>(&p) {
             Ok(a) => v.push(("npy".to_string(), a, [5.0, 0.5703125, 0.5703125])),

@@ -10,7 +10,11 @@ use morph3d::MorphOptions;
 fn inputs() -> Vec<(String, Array3<bool>, [f64; 3])> {
     let opts = PhantomOptions::default();
     let ph = chest_phantom(&opts);
-    let mut v = vec![("phantom".to_string(), ph.data.mapv(|h| h < -600), opts.spacing)];
+    let mut v = vec![(
+        "phantom".to_string(),
+        ph.data.mapv(|h| h < -600),
+        opts.spacing,
+    )];
     match std::env::var("MORPH3D_BENCH_NPY") {
         Ok(p) => match ndarray_npy::read_npy::<_, Array3<bool>>(&p) {
             Ok(a) => v.push(("npy".to_string(), a, [5.0, 0.5703125, 0.5703125])),
@@ -26,7 +30,10 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     for (name, mask, _) in inputs() {
         for it in [1usize, 10] {
-            let o = MorphOptions { iterations: it, ..Default::default() };
+            let o = MorphOptions {
+                iterations: it,
+                ..Default::default()
+            };
             g.bench_function(format!("{name}/dilate_x{it}"), |b| {
                 b.iter(|| morph3d::binary_dilation(&mask.view(), &o))
             });

@@ -30,7 +30,10 @@ fn read_mask(path: &std::path::Path) -> Result<ArrayD<bool>, Box<dyn std::error:
 /// With `MORPH3D_TIMING=N` in the environment, runs `f` N times and prints the best wall time
 /// to stderr as `kernel_seconds: S` (used by scripts/bench_morph3d.py); otherwise runs it once.
 fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
-    let reps: usize = std::env::var("MORPH3D_TIMING").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let reps: usize = std::env::var("MORPH3D_TIMING")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     if reps == 0 {
         return f();
     }

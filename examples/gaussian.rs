@@ -45,10 +45,15 @@ fn npy_dtype(path: &Path) -> Result<String, Box<dyn Error>> {
     let q1 = rest.find('\'').ok_or("bad descr")?;
     let rest = &rest[q1 + 1..];
     let q2 = rest.find('\'').ok_or("bad descr")?;
-    Ok(rest[..q2].trim_start_matches(['<', '>', '|', '=']).to_string())
+    Ok(rest[..q2]
+        .trim_start_matches(['<', '>', '|', '='])
+        .to_string())
 }
 
-fn run<T: Sample + ReadableElement + WritableElement>(args: &Args, mode: Mode) -> Result<(), Box<dyn Error>> {
+fn run<T: Sample + ReadableElement + WritableElement>(
+    args: &Args,
+    mode: Mode,
+) -> Result<(), Box<dyn Error>> {
     let a: ArrayD<T> = ndarray_npy::read_npy(&args.input)?;
     let out = resample::gaussian_filter(&a.view(), &args.sigma, args.truncate, mode, args.cval)?;
     ndarray_npy::write_npy(&args.output, &out)?;

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(about = "Read a CT volume (DICOM folder, .mhd/.mha, .nrrd, .nii[.gz], .npy) and write its HU int16 array as .npy")]
+#[command(
+    about = "Read a CT volume (DICOM folder, .mhd/.mha, .nrrd, .nii[.gz], .npy) and write its HU int16 array as .npy"
+)]
 struct Args {
     /// DICOM folder or volume file.
     input: PathBuf,

@@ -36,7 +36,10 @@ fn read_labels(path: &std::path::Path) -> Result<ArrayD<u32>, Box<dyn std::error
 /// With `MORPH3D_TIMING=N` in the environment, runs `f` N times and prints the best wall time
 /// to stderr as `kernel_seconds: S` (used by scripts/bench_morph3d.py); otherwise runs it once.
 fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
-    let reps: usize = std::env::var("MORPH3D_TIMING").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let reps: usize = std::env::var("MORPH3D_TIMING")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     if reps == 0 {
         return f();
     }
@@ -58,12 +61,17 @@ fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let labels = read_labels(&args.labels)?;
-    let regions = timed(|| Ok::<_, std::convert::Infallible>(morph3d::regionprops(&labels.view())))?;
+    let regions =
+        timed(|| Ok::<_, std::convert::Infallible>(morph3d::regionprops(&labels.view())))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for r in &regions {
-        let bbox: Vec<usize> =
-            r.bbox.iter().map(|b| b.0).chain(r.bbox.iter().map(|b| b.1)).collect();
+        let bbox: Vec<usize> = r
+            .bbox
+            .iter()
+            .map(|b| b.0)
+            .chain(r.bbox.iter().map(|b| b.1))
+            .collect();
         let mut obj = serde_json::json!({
             "label": r.label,
             "area": r.area,

@@ -23,7 +23,12 @@ struct Args {
     /// Output .npy.
     output: PathBuf,
     /// Zoom factor per axis (comma separated; one value applies to all axes).
-    #[arg(long, value_delimiter = ',', conflicts_with = "shape", required_unless_present = "shape")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        conflicts_with = "shape",
+        required_unless_present = "shape"
+    )]
     zoom: Option<Vec<f64>>,
     /// Output shape (comma separated).
     #[arg(long, value_delimiter = ',')]
@@ -89,7 +94,11 @@ where
     let a: ArrayD<T> = ndarray_npy::read_npy(&args.input)?;
     let out: ArrayD<U> = match (&args.zoom, &args.shape) {
         (Some(z), _) => {
-            let f = if z.len() == 1 { vec![z[0]; a.ndim()] } else { z.clone() };
+            let f = if z.len() == 1 {
+                vec![z[0]; a.ndim()]
+            } else {
+                z.clone()
+            };
             resample::zoom_into::<T, U, _>(&a.view(), &f, opts)?
         }
         (None, Some(s)) => resample::zoom_to_shape_into::<T, U, _>(&a.view(), s, opts)?,

@@ -119,7 +119,7 @@ pub fn render(
     let (bz, by, bx) = (vox(0, sz), vox(1, sy), vox(2, sx));
     // Each view goes through the plane holding the most lung voxels.
     let mut counts = [vec![0usize; nz], vec![0usize; ny], vec![0usize; nx]];
-    for ((z, y, x), (&a, &b)) in m1.indexed_iter().zip(m2.iter()) {
+    for (((z, y, x), &a), &b) in m1.indexed_iter().zip(m2.iter()) {
         if a || b {
             counts[0][z] += 1;
             counts[1][y] += 1;

@@ -142,13 +142,7 @@ where
 pub fn lum_trans_value<A: ToPrimitive>(v: A) -> u8 {
     let x = v.to_f64().unwrap_or(f64::NAN);
     let n = (x - LUNG_WINDOW[0]) / (LUNG_WINDOW[1] - LUNG_WINDOW[0]);
-    let n = if n < 0.0 {
-        0.0
-    } else if n > 1.0 {
-        1.0
-    } else {
-        n
-    };
+    let n = clip01(n);
     // `as u8` truncates toward zero like numpy's astype('uint8') for values in [0, 255].
     (n * 255.0) as u8
 }
@@ -194,13 +188,8 @@ fn to_f64<A: ToPrimitive>(v: A) -> f64 {
 /// numpy's `x[x > 1] = 1; x[x < 0] = 0` (NaN passes through).
 #[inline]
 fn clip01(x: f64) -> f64 {
-    if x > 1.0 {
-        1.0
-    } else if x < 0.0 {
-        0.0
-    } else {
-        x
-    }
+    // f64::clamp keeps NaN, like numpy's masked assignments.
+    x.clamp(0.0, 1.0)
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ pub fn convex_hull_image(image: &ArrayView2<bool>) -> Array2<bool> {
         return out;
     }
     let hull = monotone_chain(pts);
-    let (ymin, ymax) = hull.iter().fold((i64::MAX, i64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (ymin, ymax) = hull
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
     let nv = hull.len();
     for r in 0..h {
         let y = 2 * r as i64;

@@ -44,7 +44,7 @@ pub(crate) fn edt_flat(data: &[bool], shape: [usize; 3], ndim: usize, s: [f64; 3
         return no_background(shape, ndim, s);
     }
     let first = 3 - ndim;
-    let mut out = vec![0.0f64; n];
+    let mut out: Vec<f64> = crate::grid::zeroed_vec(n);
     // Axis `first`: 1D distance along it (as a count), then squared with its sampling.
     let plane: usize = shape[first + 1..].iter().product();
     let len = shape[first];
@@ -84,7 +84,6 @@ fn sweep_first_axis(data: &[bool], out: &mut [f64], len: usize, plane: usize, w:
     let ptr = SendPtr(out.as_mut_ptr());
     let blocks = plane.div_ceil(BLOCK);
     (0..blocks).into_par_iter().for_each(|b| {
-        let ptr = ptr;
         let c0 = b * BLOCK;
         let c1 = (c0 + BLOCK).min(plane);
         let m = c1 - c0;
@@ -97,14 +96,14 @@ fn sweep_first_axis(data: &[bool], out: &mut [f64], len: usize, plane: usize, w:
                 prev[x] = if row[x] { prev[x] + 1.0 } else { 0.0 };
             }
             // SAFETY: this task alone touches columns c0..c1 of every plane.
-            let o = unsafe { std::slice::from_raw_parts_mut(ptr.0.add(base), m) };
+            let o = unsafe { std::slice::from_raw_parts_mut(ptr.get().add(base), m) };
             o.copy_from_slice(&prev);
         }
         prev.fill(f64::INFINITY);
         for z in (0..len).rev() {
             let base = z * plane + c0;
             // SAFETY: as above.
-            let o = unsafe { std::slice::from_raw_parts_mut(ptr.0.add(base), m) };
+            let o = unsafe { std::slice::from_raw_parts_mut(ptr.get().add(base), m) };
             for x in 0..m {
                 let d = o[x].min(prev[x] + 1.0);
                 prev[x] = d;
@@ -122,10 +121,13 @@ fn fh_axis(out: &mut [f64], len: usize, inner: usize, w: f64) {
     }
     if inner == 1 {
         out.par_chunks_mut(len).for_each_init(
-            || Scratch::new(len),
+            || Scratch::new(len, w),
             |sc, line| {
+                if line.iter().fold(true, |a, &v| a & (v == 0.0)) {
+                    return;
+                }
                 sc.f[..len].copy_from_slice(line);
-                sc.envelope(len, w, line);
+                sc.envelope(len, line);
             },
         );
         return;
@@ -136,28 +138,31 @@ fn fh_axis(out: &mut [f64], len: usize, inner: usize, w: f64) {
     let batches = inner.div_ceil(BATCH);
     let ptr = SendPtr(out.as_mut_ptr());
     (0..outer * batches).into_par_iter().for_each_init(
-        || (Scratch::new(len), vec![0.0f64; len * BATCH]),
+        || (Scratch::new(len, w), vec![0.0f64; len * BATCH]),
         |(sc, buf), task| {
-            let ptr = ptr;
             let (o, b) = (task / batches, task % batches);
             let c0 = b * BATCH;
             let m = BATCH.min(inner - c0);
             let base = o * len * inner + c0;
             for k in 0..len {
                 // SAFETY: task (o, b) alone touches these columns of block o.
-                let src = unsafe { std::slice::from_raw_parts(ptr.0.add(base + k * inner), m) };
+                let src = unsafe { std::slice::from_raw_parts(ptr.get().add(base + k * inner), m) };
                 for (j, &v) in src.iter().enumerate() {
                     buf[j * len + k] = v;
                 }
             }
             for j in 0..m {
                 let line = &mut buf[j * len..(j + 1) * len];
+                if line.iter().fold(true, |a, &v| a & (v == 0.0)) {
+                    continue;
+                }
                 sc.f[..len].copy_from_slice(line);
-                sc.envelope(len, w, line);
+                sc.envelope(len, line);
             }
             for k in 0..len {
                 // SAFETY: as above.
-                let dst = unsafe { std::slice::from_raw_parts_mut(ptr.0.add(base + k * inner), m) };
+                let dst =
+                    unsafe { std::slice::from_raw_parts_mut(ptr.get().add(base + k * inner), m) };
                 for (j, d) in dst.iter_mut().enumerate() {
                     *d = buf[j * len + k];
                 }
@@ -169,55 +174,79 @@ fn fh_axis(out: &mut [f64], len: usize, inner: usize, w: f64) {
 /// Per-thread scratch of the lower envelope.
 struct Scratch {
     f: Vec<f64>,
+    /// `f(q) + (q·w)²`, the parabola's key in the intercept formula.
+    h: Vec<f64>,
     v: Vec<usize>,
     z: Vec<f64>,
+    /// `1 / (2·w²·d)` for `d = 0..len`: intercepts without a division.
+    recip: Vec<f64>,
+    w: f64,
 }
 
 impl Scratch {
-    fn new(len: usize) -> Self {
-        Scratch { f: vec![0.0; len], v: vec![0; len], z: vec![0.0; len + 1] }
+    fn new(len: usize, w: f64) -> Self {
+        let w2 = w * w;
+        let recip = (0..len).map(|d| 1.0 / (2.0 * w2 * d as f64)).collect();
+        Scratch {
+            f: vec![0.0; len],
+            h: vec![0.0; len],
+            v: vec![0; len],
+            z: vec![0.0; len + 1],
+            recip,
+            w,
+        }
     }
 
     /// Felzenszwalb–Huttenlocher over the sites with finite `f`; writes `f(q) + ((p-q)·w)²`.
-    fn envelope(&mut self, len: usize, w: f64, out: &mut [f64]) {
-        let f = &self.f;
-        let (v, z) = (&mut self.v, &mut self.z);
+    fn envelope(&mut self, len: usize, out: &mut [f64]) {
+        let w = self.w;
         let w2 = w * w;
-        let mut k: isize = -1;
+        let f = &self.f[..len];
+        let h = &mut self.h[..len];
+        let v = &mut self.v[..len];
+        let z = &mut self.z[..len + 1];
+        let recip = &self.recip[..len];
+        for (q, (hq, &fq)) in h.iter_mut().zip(f).enumerate() {
+            let qf = q as f64;
+            *hq = fq + w2 * qf * qf;
+        }
+        let mut k = usize::MAX; // index of the last parabola; MAX = none yet
         for q in 0..len {
-            let fq = f[q];
-            if fq == f64::INFINITY {
+            if f[q] == f64::INFINITY {
                 continue;
             }
-            let qf = q as f64;
+            if k == usize::MAX {
+                k = 0;
+                v[0] = q;
+                z[0] = f64::NEG_INFINITY;
+                z[1] = f64::INFINITY;
+                continue;
+            }
             loop {
-                if k < 0 {
-                    k = 0;
-                    v[0] = q;
-                    z[0] = f64::NEG_INFINITY;
-                    z[1] = f64::INFINITY;
-                    break;
-                }
-                let r = v[k as usize];
-                let rf = r as f64;
-                let s = ((fq + w2 * qf * qf) - (f[r] + w2 * rf * rf)) / (2.0 * w2 * (qf - rf));
-                if s <= z[k as usize] {
+                let r = v[k];
+                let s = (h[q] - h[r]) * recip[q - r];
+                if s <= z[k] {
+                    if k == 0 {
+                        v[0] = q;
+                        z[1] = f64::INFINITY;
+                        break;
+                    }
                     k -= 1;
                     continue;
                 }
                 k += 1;
-                v[k as usize] = q;
-                z[k as usize] = s;
-                z[k as usize + 1] = f64::INFINITY;
+                v[k] = q;
+                z[k] = s;
+                z[k + 1] = f64::INFINITY;
                 break;
             }
         }
-        if k < 0 {
+        if k == usize::MAX {
             out[..len].fill(f64::INFINITY);
             return;
         }
         let mut j = 0usize;
-        for (p, o) in out.iter_mut().enumerate().take(len) {
+        for (p, o) in out[..len].iter_mut().enumerate() {
             let pf = p as f64;
             while z[j + 1] < pf {
                 j += 1;

@@ -35,7 +35,10 @@ pub fn label_values<T: Copy + PartialEq + Sync, D: Dimension>(
     let ndim = input.ndim();
     let shape = shape3(input.shape())?;
     if connectivity < 1 || connectivity > ndim {
-        return Err(Error::InvalidConnectivity { connectivity, rank: ndim });
+        return Err(Error::InvalidConnectivity {
+            connectivity,
+            rank: ndim,
+        });
     }
     let data = input.as_standard_layout();
     let slice = data.as_slice().ok_or(Error::UnsupportedRank(ndim))?;
@@ -66,10 +69,18 @@ fn find_runs<T: Copy + PartialEq + Sync>(data: &[T], nx: usize, bg: Option<T>) -
                     let v = row[x];
                     if Some(v) == bg {
                         x += 1;
+                        while x + 16 <= nx && row[x..x + 16].iter().fold(true, |a, &e| a & (e == v))
+                        {
+                            x += 16;
+                        }
                         continue;
                     }
                     let s = x;
                     x += 1;
+                    // Long runs: skip 16 equal elements at a time (branch-free compare).
+                    while x + 16 <= nx && row[x..x + 16].iter().fold(true, |a, &e| a & (e == v)) {
+                        x += 16;
+                    }
                     while x < nx && row[x] == v {
                         x += 1;
                     }
@@ -192,14 +203,12 @@ pub(crate) fn label_flat<T: Copy + PartialEq + Sync>(
             lab[r] = lab[root];
         }
     }
-    let mut out = vec![0u32; n];
-    out.par_chunks_mut(nx)
-        .enumerate()
-        .for_each(|(row, orow)| {
-            for r in row_ptr[row]..row_ptr[row + 1] {
-                let [s, e] = runs[r];
-                orow[s as usize..e as usize].fill(lab[r]);
-            }
-        });
+    let mut out: Vec<u32> = crate::grid::zeroed_vec(n);
+    out.par_chunks_mut(nx).enumerate().for_each(|(row, orow)| {
+        for r in row_ptr[row]..row_ptr[row + 1] {
+            let [s, e] = runs[r];
+            orow[s as usize..e as usize].fill(lab[r]);
+        }
+    });
     (Ok(out), count as usize)
 }

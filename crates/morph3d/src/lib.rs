@@ -4,6 +4,23 @@
 //!
 //! Every function takes `ndarray` views of rank 1..=3 (`Ix1`/`Ix2`/`Ix3` or `IxDyn`) and
 //! returns owned arrays of the same dimension type; spacing is a plain `&[f64]`.
+//!
+//! ```
+//! use morph3d::{binary_dilation, distance_transform_edt, label, regionprops, MorphOptions};
+//! let mut mask = ndarray::Array3::<bool>::from_elem((4, 5, 6), false);
+//! mask[[1, 1, 1]] = true;
+//! mask[[2, 3, 4]] = true;
+//! let (labels, n) = label(&mask.view(), 1)?; // scipy.ndimage.label numbering
+//! assert_eq!(n, 2);
+//! let regions = regionprops(&labels.view()); // skimage order and values
+//! assert_eq!(regions[1].bbox, vec![(2, 3), (3, 4), (4, 5)]);
+//! let d = distance_transform_edt(&mask.view(), Some(&[2.5, 0.7, 0.7]))?;
+//! assert_eq!(d[[1, 1, 1]], 0.7);
+//! let opts = MorphOptions { iterations: 2, ..Default::default() };
+//! let grown = binary_dilation(&mask.view(), &opts)?;
+//! assert!(grown[[1, 1, 3]] && !grown[[1, 3, 3]]);
+//! # Ok::<(), morph3d::Error>(())
+//! ```
 #![deny(missing_docs)]
 
 mod convex_hull;

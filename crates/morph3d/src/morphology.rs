@@ -30,7 +30,12 @@ pub struct MorphOptions<'a> {
 
 impl Default for MorphOptions<'_> {
     fn default() -> Self {
-        MorphOptions { structure: None, iterations: 1, border_value: false, mask: None }
+        MorphOptions {
+            structure: None,
+            iterations: 1,
+            border_value: false,
+            mask: None,
+        }
     }
 }
 
@@ -80,7 +85,9 @@ pub(crate) fn offsets(structure: &ArrayViewD<bool>, ndim: usize) -> Result<Vec<[
 
 fn is_cross(offs: &[[isize; 3]], ndim: usize) -> bool {
     offs.len() == 2 * ndim + 1
-        && offs.iter().all(|o| o.iter().map(|v| v.unsigned_abs()).sum::<usize>() <= 1)
+        && offs
+            .iter()
+            .all(|o| o.iter().map(|v| v.unsigned_abs()).sum::<usize>() <= 1)
         && offs.iter().all(|o| o[..3 - ndim].iter().all(|&v| v == 0))
 }
 
@@ -119,11 +126,34 @@ fn morph<D: Dimension>(
         && opts.iterations != 1
         && max_steps < u16::MAX as usize - 2
     {
-        let k = if opts.iterations == 0 { max_steps } else { opts.iterations.min(max_steps) };
+        let k = if opts.iterations == 0 {
+            max_steps
+        } else {
+            opts.iterations.min(max_steps)
+        };
         // Erosion is the dual dilation of the complement with the complementary border.
-        cross_dilate(src, shape, ndim, k, !dilate, if dilate { opts.border_value } else { !opts.border_value })
+        cross_dilate(
+            src,
+            shape,
+            ndim,
+            k,
+            !dilate,
+            if dilate {
+                opts.border_value
+            } else {
+                !opts.border_value
+            },
+        )
     } else {
-        general(src, shape, &offs, dilate, opts.border_value, mask_s, opts.iterations)
+        general(
+            src,
+            shape,
+            &offs,
+            dilate,
+            opts.border_value,
+            mask_s,
+            opts.iterations,
+        )
     };
     Ok(Array::from_shape_vec(input.raw_dim(), out)?)
 }
@@ -138,8 +168,9 @@ fn general(
     mask: Option<&[bool]>,
     iterations: usize,
 ) -> Vec<bool> {
-    let mut cur = src.to_vec();
-    let mut next = vec![false; src.len()];
+    let mut cur: Vec<bool> = crate::grid::zeroed_vec(src.len());
+    cur.copy_from_slice(src);
+    let mut next: Vec<bool> = crate::grid::zeroed_vec(src.len());
     let mut it = 0;
     loop {
         let changed = step(&cur, &mut next, shape, offs, dilate, border, mask);
@@ -165,8 +196,10 @@ fn step(
         return false;
     }
     // Dilation reads p − o.
-    let offs: Vec<[isize; 3]> =
-        offs.iter().map(|o| if dilate { [-o[0], -o[1], -o[2]] } else { *o }).collect();
+    let offs: Vec<[isize; 3]> = offs
+        .iter()
+        .map(|o| if dilate { [-o[0], -o[1], -o[2]] } else { *o })
+        .collect();
     dst.par_chunks_mut(nx)
         .enumerate()
         .map(|(row, out)| {
@@ -239,11 +272,23 @@ fn cross_dilate(
 /// Saturating distance counter (u8 when `k < 254`: twice the SIMD lanes of u16).
 trait Dist: Copy + Ord + Send + Sync + TryFrom<usize> + Default {
     fn inc(self) -> Self;
+    /// A buffer of 0 / 1 values as a mask.
+    fn into_mask(v: Vec<Self>, one: Self) -> Vec<bool> {
+        v.par_iter().map(|&x| x == one).collect()
+    }
 }
 impl Dist for u8 {
     #[inline(always)]
     fn inc(self) -> Self {
         self.saturating_add(1)
+    }
+    /// Reuses the allocation (halves the page faults of a fresh output).
+    fn into_mask(v: Vec<Self>, _one: Self) -> Vec<bool> {
+        debug_assert!(v.iter().all(|&x| x <= 1));
+        let mut v = std::mem::ManuallyDrop::new(v);
+        // SAFETY: u8 and bool have the same size and alignment, and every element is 0 or 1,
+        // both valid bools (relax_out writes nothing else).
+        unsafe { Vec::from_raw_parts(v.as_mut_ptr().cast::<bool>(), v.len(), v.capacity()) }
     }
 }
 impl Dist for u16 {
@@ -268,96 +313,133 @@ fn cross_dilate_t<T: Dist>(
     let cap: T = T::try_from(k + 1).unwrap_or_default();
     let kk: T = T::try_from(k).unwrap_or_default();
     let edge = if border_seed { T::default() } else { cap };
-    let mut d: Vec<T> = vec![T::default(); n];
+    let mut d: Vec<T> = crate::grid::zeroed_vec(n);
     let slice_len = ny * nx;
     // Per slice: x distances from the input, then the y sweeps while the slice is in cache.
-    d.par_chunks_mut(slice_len).zip(src.par_chunks(slice_len)).for_each(|(dsl, ssl)| {
-        for (drow, srow) in dsl.chunks_exact_mut(nx).zip(ssl.chunks_exact(nx)) {
-            row_distance(srow, drow, invert, border_seed, cap);
-        }
-        if ndim >= 2 {
-            sweep_rows(dsl, ny, nx, edge, cap);
-        }
-    });
+    d.par_chunks_mut(slice_len)
+        .zip(src.par_chunks(slice_len))
+        .for_each(move |(dsl, ssl)| {
+            for (drow, srow) in dsl.chunks_exact_mut(nx).zip(ssl.chunks_exact(nx)) {
+                row_distance(srow, drow, invert, border_seed, cap);
+            }
+            if ndim >= 2 {
+                sweep_rows(dsl, ny, nx, edge, cap);
+            }
+        });
     if ndim < 3 || nz < 1 {
         return d.par_iter().map(|&v| (v <= kk) != invert).collect();
     }
+    let one = T::default().inc();
     // Slices (z), whole planes at a time, parallel over plane blocks; the backward sweep
     // writes the result.
     let plane = slice_len;
-    let mut out = vec![false; n];
     const BLOCK: usize = 8192;
     let ptr = crate::grid::SendPtr(d.as_mut_ptr());
-    let optr = crate::grid::SendPtr(out.as_mut_ptr());
-    (0..plane.div_ceil(BLOCK)).into_par_iter().for_each(|b| {
-        let (ptr, optr) = (ptr, optr);
-        let c0 = b * BLOCK;
-        let m = BLOCK.min(plane - c0);
-        let mut prev = vec![edge; m];
-        for z in 0..nz {
-            // SAFETY: this task alone touches columns c0..c0+m of every plane.
-            let row = unsafe { std::slice::from_raw_parts_mut(ptr.0.add(z * plane + c0), m) };
-            for (v, p) in row.iter_mut().zip(prev.iter_mut()) {
-                *v = (*v).min(p.inc()).min(cap);
-                *p = *v;
+    (0..plane.div_ceil(BLOCK))
+        .into_par_iter()
+        .for_each(move |b| {
+            let c0 = b * BLOCK;
+            let m = BLOCK.min(plane - c0);
+            let mut prev = vec![edge; m];
+            for z in 0..nz {
+                // SAFETY: this task alone touches columns c0..c0+m of every plane.
+                let row =
+                    unsafe { std::slice::from_raw_parts_mut(ptr.get().add(z * plane + c0), m) };
+                relax(row, &mut prev[..m], cap);
             }
-        }
-        prev.fill(edge);
-        for z in (0..nz).rev() {
-            // SAFETY: as above, for both buffers.
-            let row = unsafe { std::slice::from_raw_parts(ptr.0.add(z * plane + c0), m) };
-            let orow = unsafe { std::slice::from_raw_parts_mut(optr.0.add(z * plane + c0), m) };
-            for ((v, p), o) in row.iter().zip(prev.iter_mut()).zip(orow.iter_mut()) {
-                let x = (*v).min(p.inc()).min(cap);
-                *p = x;
-                *o = (x <= kk) != invert;
+            prev.fill(edge);
+            for z in (0..nz).rev() {
+                // SAFETY: as above, for both buffers.
+                let row =
+                    unsafe { std::slice::from_raw_parts_mut(ptr.get().add(z * plane + c0), m) };
+                relax_out(row, &mut prev[..m], cap, kk, invert);
             }
-        }
-    });
-    out
+        });
+    T::into_mask(d, one)
+}
+
+/// `row = prev = min(row, prev + 1, cap)` (separate function: `&mut` arguments are `noalias`,
+/// which lets the loop vectorise).
+#[inline(never)]
+fn relax<T: Dist>(row: &mut [T], prev: &mut [T], cap: T) {
+    for (r, p) in row.iter_mut().zip(prev.iter_mut()) {
+        let x = (*r).min(p.inc()).min(cap);
+        *r = x;
+        *p = x;
+    }
+}
+
+/// The last sweep: `prev = min(row, prev + 1, cap)`, `row = (prev <= k) ^ invert` as 0 / 1.
+#[inline(never)]
+fn relax_out<T: Dist>(row: &mut [T], prev: &mut [T], cap: T, k: T, invert: bool) {
+    let (zero, one) = (T::default(), T::default().inc());
+    for (r, p) in row.iter_mut().zip(prev.iter_mut()) {
+        let x = (*r).min(p.inc()).min(cap);
+        *p = x;
+        *r = if (x <= k) ^ invert { one } else { zero };
+    }
 }
 
 /// 1D distance (capped) of each voxel of a row to the nearest seed (`v != invert`), the outside
 /// counting as a seed when `border_seed`: ramps over each gap between seeds.
 fn row_distance<T: Dist>(src: &[bool], d: &mut [T], invert: bool, border_seed: bool, cap: T) {
     let nx = src.len();
+    let zero = T::default();
     let mut x = 0;
     while x < nx {
-        if src[x] != invert {
-            d[x] = T::default();
-            x += 1;
+        let a = x;
+        let seed = src[x] != invert;
+        x = run_end(src, x, src[x]);
+        if seed {
+            d[a..x].fill(zero);
             continue;
         }
-        let a = x;
-        while x < nx && src[x] == invert {
-            x += 1;
-        }
         let b = x;
-        let left = a > 0 || border_seed;
-        let right = b < nx || border_seed;
-        // d(x) = min(x - (a - 1), b - x), each side only if that seed exists.
-        let mut fwd = if left { T::default() } else { cap };
-        for v in d[a..b].iter_mut() {
-            fwd = fwd.inc().min(cap);
-            *v = fwd;
-        }
-        if right {
-            let mut bwd = T::default();
-            for v in d[a..b].iter_mut().rev() {
-                bwd = bwd.inc().min(cap);
-                if bwd >= *v {
+        let gap = &mut d[a..b];
+        gap.fill(cap);
+        // Ramps of at most `cap` elements from each existing seed side.
+        if a > 0 || border_seed {
+            let mut v = zero;
+            for e in gap.iter_mut() {
+                v = v.inc();
+                if v >= cap {
                     break;
                 }
-                *v = bwd;
+                *e = v;
+            }
+        }
+        if b < nx || border_seed {
+            let mut v = zero;
+            for e in gap.iter_mut().rev() {
+                v = v.inc();
+                if v >= cap || v >= *e {
+                    break;
+                }
+                *e = v;
             }
         }
     }
 }
 
+/// End of the run of `v` starting at `x` (16 elements at a time on long runs).
+#[inline]
+fn run_end(src: &[bool], mut x: usize, v: bool) -> usize {
+    let n = src.len();
+    while x + 16 <= n && src[x..x + 16].iter().fold(true, |a, &e| a & (e == v)) {
+        x += 16;
+    }
+    while x < n && src[x] == v {
+        x += 1;
+    }
+    x
+}
+
 /// Forward and backward min-plus sweeps over the rows of one slice.
 fn sweep_rows<T: Dist>(sl: &mut [T], ny: usize, nx: usize, edge: T, cap: T) {
     let first = &mut sl[..nx];
-    first.iter_mut().for_each(|v| *v = (*v).min(edge.inc()).min(cap));
+    first
+        .iter_mut()
+        .for_each(|v| *v = (*v).min(edge.inc()).min(cap));
     for y in 1..ny {
         let (a, b) = sl.split_at_mut(y * nx);
         let prev = &a[(y - 1) * nx..];
@@ -366,7 +448,8 @@ fn sweep_rows<T: Dist>(sl: &mut [T], ny: usize, nx: usize, edge: T, cap: T) {
         }
     }
     let last = &mut sl[(ny - 1) * nx..];
-    last.iter_mut().for_each(|v| *v = (*v).min(edge.inc()).min(cap));
+    last.iter_mut()
+        .for_each(|v| *v = (*v).min(edge.inc()).min(cap));
     for y in (0..ny - 1).rev() {
         let (a, b) = sl.split_at_mut((y + 1) * nx);
         let next = &b[..nx];

@@ -44,7 +44,13 @@ pub fn regionprops<D: Dimension>(labels: &ArrayView<u32, D>) -> Vec<Region> {
         return Vec::new();
     };
     let max = s.iter().copied().max().unwrap_or(0) as usize;
-    let empty = Acc { area: 0, lo: [usize::MAX; 3], hi: [0; 3], sum: [0; 3], m2: [0; 3] };
+    let empty = Acc {
+        area: 0,
+        lo: [usize::MAX; 3],
+        hi: [0; 3],
+        sum: [0; 3],
+        m2: [0; 3],
+    };
     let mut acc = vec![empty; max + 1];
     let mut i = 0;
     for z in 0..nz {
@@ -65,10 +71,10 @@ pub fn regionprops<D: Dimension>(labels: &ArrayView<u32, D>) -> Vec<Region> {
                 let a = &mut acc[l as usize];
                 a.area += n;
                 let p = [z, y];
-                for ax in 0..2 {
-                    a.lo[ax] = a.lo[ax].min(p[ax]);
-                    a.hi[ax] = a.hi[ax].max(p[ax] + 1);
-                    a.sum[ax] += (p[ax] * n) as u64;
+                for (ax, &c) in p.iter().enumerate() {
+                    a.lo[ax] = a.lo[ax].min(c);
+                    a.hi[ax] = a.hi[ax].max(c + 1);
+                    a.sum[ax] += (c * n) as u64;
                 }
                 a.lo[2] = a.lo[2].min(start);
                 a.hi[2] = a.hi[2].max(x);
@@ -91,9 +97,17 @@ pub fn regionprops<D: Dimension>(labels: &ArrayView<u32, D>) -> Vec<Region> {
             continue;
         }
         let bbox: Vec<(usize, usize)> = (skip..3).map(|ax| (a.lo[ax], a.hi[ax])).collect();
-        let centroid = (skip..3).map(|ax| a.sum[ax] as f64 / a.area as f64).collect();
+        let centroid = (skip..3)
+            .map(|ax| a.sum[ax] as f64 / a.area as f64)
+            .collect();
         let m2 = (ndim == 2).then_some((a.m2, [a.sum[1], a.sum[2]]));
-        out.push(Region { label: l as u32, area: a.area, bbox, centroid, m2 });
+        out.push(Region {
+            label: l as u32,
+            area: a.area,
+            bbox,
+            centroid,
+            m2,
+        });
     }
     out
 }
@@ -184,14 +198,15 @@ impl Region {
         }
         let offset: Vec<usize> = self.bbox.iter().map(|b| b.0).collect();
         let template = labels.raw_dim();
-        view.into_dyn().into_indexed_iter().filter(move |(_, &v)| v == self.label).map(
-            move |(idx, _)| {
+        view.into_dyn()
+            .into_indexed_iter()
+            .filter(move |(_, &v)| v == self.label)
+            .map(move |(idx, _)| {
                 let mut d = template.clone();
                 for (ax, o) in offset.iter().enumerate().take(d.ndim()) {
                     d[ax] = idx[ax] + o;
                 }
                 d.into_pattern()
-            },
-        )
+            })
     }
 }

@@ -14,7 +14,9 @@ pub fn generate_binary_structure(rank: usize, connectivity: usize) -> Result<Arr
     }
     // scipy clamps connectivity > rank to a full structure; so do we.
     Ok(ArrayD::from_shape_fn(IxDyn(&vec![3; rank]), |idx| {
-        let d: usize = (0..rank).map(|a| (idx[a] as isize - 1).unsigned_abs()).sum();
+        let d: usize = (0..rank)
+            .map(|a| (idx[a] as isize - 1).unsigned_abs())
+            .sum();
         d <= connectivity
     }))
 }
@@ -26,13 +28,21 @@ pub fn iterate_structure(structure: &ArrayViewD<bool>, iterations: usize) -> Arr
         return structure.to_owned();
     }
     let ndim = structure.ndim();
-    let ext: Vec<usize> = structure.shape().iter().map(|&s| (s.max(1) - 1) * iterations + 1).collect();
+    let ext: Vec<usize> = structure
+        .shape()
+        .iter()
+        .map(|&s| (s.max(1) - 1) * iterations + 1)
+        .collect();
     // Place the structure in the centre, then dilate iterations - 1 times with it.
     let mut cur = ArrayD::from_elem(IxDyn(&ext), false);
     let offs: Vec<Vec<isize>> = structure
         .indexed_iter()
         .filter(|(_, &v)| v)
-        .map(|(i, _)| (0..ndim).map(|a| i[a] as isize - (structure.shape()[a] / 2) as isize).collect())
+        .map(|(i, _)| {
+            (0..ndim)
+                .map(|a| i[a] as isize - (structure.shape()[a] / 2) as isize)
+                .collect()
+        })
         .collect();
     let center: Vec<usize> = ext.iter().map(|&e| e / 2).collect();
     {

@@ -53,18 +53,33 @@ fn morphology_matches_scipy() {
                     ..Default::default()
                 };
                 let d = binary_dilation(&a.view(), &opts).unwrap();
-                assert_eq!(d, fx::<bool>(&format!("dilate_{name}_c{c}_i{it}")), "{name} {c} {it}");
+                assert_eq!(
+                    d,
+                    fx::<bool>(&format!("dilate_{name}_c{c}_i{it}")),
+                    "{name} {c} {it}"
+                );
                 let e = binary_erosion(&a.view(), &opts).unwrap();
-                assert_eq!(e, fx::<bool>(&format!("erode_{name}_c{c}_i{it}")), "{name} {c} {it}");
+                assert_eq!(
+                    e,
+                    fx::<bool>(&format!("erode_{name}_c{c}_i{it}")),
+                    "{name} {c} {it}"
+                );
             }
-            let opts =
-                MorphOptions { structure: Some(s.view()), border_value: true, ..Default::default() };
+            let opts = MorphOptions {
+                structure: Some(s.view()),
+                border_value: true,
+                ..Default::default()
+            };
             let e = binary_erosion(&a.view(), &opts).unwrap();
             assert_eq!(e, fx::<bool>(&format!("erode_{name}_c{c}_border1")));
             let d = binary_dilation(&a.view(), &opts).unwrap();
             assert_eq!(d, fx::<bool>(&format!("dilate_{name}_c{c}_border1")));
             let f = binary_fill_holes(&a.view(), Some(&s.view())).unwrap();
-            assert_eq!(f, fx::<bool>(&format!("fill_{name}_c{c}")), "fill {name} {c}");
+            assert_eq!(
+                f,
+                fx::<bool>(&format!("fill_{name}_c{c}")),
+                "fill {name} {c}"
+            );
         }
     }
 }
@@ -73,14 +88,34 @@ fn morphology_matches_scipy() {
 fn masked_and_asymmetric_morphology() {
     let b3: ArrayD<bool> = fx("in_b3");
     let mask: ArrayD<bool> = fx("mask_b3");
-    let opts = MorphOptions { iterations: 4, mask: Some(mask.view()), ..Default::default() };
-    assert_eq!(binary_dilation(&b3.view(), &opts).unwrap(), fx::<bool>("dilate_b3_mask_i4"));
-    assert_eq!(binary_erosion(&b3.view(), &opts).unwrap(), fx::<bool>("erode_b3_mask_i4"));
+    let opts = MorphOptions {
+        iterations: 4,
+        mask: Some(mask.view()),
+        ..Default::default()
+    };
+    assert_eq!(
+        binary_dilation(&b3.view(), &opts).unwrap(),
+        fx::<bool>("dilate_b3_mask_i4")
+    );
+    assert_eq!(
+        binary_erosion(&b3.view(), &opts).unwrap(),
+        fx::<bool>("erode_b3_mask_i4")
+    );
     let b2: ArrayD<bool> = fx("in_b2");
     let asym: ArrayD<bool> = fx("asym");
-    let opts = MorphOptions { structure: Some(asym.view()), iterations: 2, ..Default::default() };
-    assert_eq!(binary_dilation(&b2.view(), &opts).unwrap(), fx::<bool>("dilate_b2_asym_i2"));
-    assert_eq!(binary_erosion(&b2.view(), &opts).unwrap(), fx::<bool>("erode_b2_asym_i2"));
+    let opts = MorphOptions {
+        structure: Some(asym.view()),
+        iterations: 2,
+        ..Default::default()
+    };
+    assert_eq!(
+        binary_dilation(&b2.view(), &opts).unwrap(),
+        fx::<bool>("dilate_b2_asym_i2")
+    );
+    assert_eq!(
+        binary_erosion(&b2.view(), &opts).unwrap(),
+        fx::<bool>("erode_b2_asym_i2")
+    );
 }
 
 #[test]
@@ -108,9 +143,15 @@ fn edt_matches_scipy_bitwise() {
 #[test]
 fn hull_and_regionprops_match_skimage() {
     for name in ["v2", "b2"] {
-        let a = fx::<bool>(&format!("in_{name}")).into_dimensionality::<Ix2>().unwrap();
+        let a = fx::<bool>(&format!("in_{name}"))
+            .into_dimensionality::<Ix2>()
+            .unwrap();
         let hull = convex_hull_image(&a.view());
-        assert_eq!(hull.into_dyn(), fx::<bool>(&format!("hull_{name}")), "{name}");
+        assert_eq!(
+            hull.into_dyn(),
+            fx::<bool>(&format!("hull_{name}")),
+            "{name}"
+        );
         let (lab, _) = label(&a.view(), 2).unwrap();
         let props = regionprops(&lab.view());
         let exp: ArrayD<f64> = fx(&format!("props_{name}"));
@@ -119,7 +160,10 @@ fn hull_and_regionprops_match_skimage() {
             assert_eq!(r.label as f64, e[0]);
             assert_eq!(r.area as f64, e[1]);
             let bbox = [r.bbox[0].0, r.bbox[1].0, r.bbox[0].1, r.bbox[1].1];
-            assert_eq!(bbox.map(|v| v as f64).to_vec(), e.as_slice().unwrap()[2..6].to_vec());
+            assert_eq!(
+                bbox.map(|v| v as f64).to_vec(),
+                e.as_slice().unwrap()[2..6].to_vec()
+            );
             assert_eq!(r.centroid, vec![e[6], e[7]]);
             assert!((r.eccentricity().unwrap() - e[8]).abs() <= 1e-9);
             let ev = r.inertia_tensor_eigvals().unwrap();
@@ -128,7 +172,13 @@ fn hull_and_regionprops_match_skimage() {
         let big = fx::<i32>(&format!("props_{name}_big_label"))[[0]] as u32;
         let r = props.iter().find(|r| r.label == big).unwrap();
         let lv = lab.view();
-        assert_eq!(r.convex_image(&lv).into_dyn(), fx::<bool>(&format!("props_{name}_big_convex")));
-        assert_eq!(r.filled_image(&lv).into_dyn(), fx::<bool>(&format!("props_{name}_big_filled")));
+        assert_eq!(
+            r.convex_image(&lv).into_dyn(),
+            fx::<bool>(&format!("props_{name}_big_convex"))
+        );
+        assert_eq!(
+            r.filled_image(&lv).into_dyn(),
+            fx::<bool>(&format!("props_{name}_big_filled"))
+        );
     }
 }

@@ -63,8 +63,11 @@ fn brute_label(a: &Array3<bool>, conn: usize) -> Array3<u32> {
 }
 
 fn brute_edt(a: &Array3<bool>, s: [f64; 3]) -> Array3<f64> {
-    let zeros: Vec<(usize, usize, usize)> =
-        a.indexed_iter().filter(|(_, &v)| !v).map(|(i, _)| i).collect();
+    let zeros: Vec<(usize, usize, usize)> = a
+        .indexed_iter()
+        .filter(|(_, &v)| !v)
+        .map(|(i, _)| i)
+        .collect();
     Array3::from_shape_fn(a.dim(), |(z, y, x)| {
         if !a[(z, y, x)] {
             return 0.0;
@@ -72,7 +75,11 @@ fn brute_edt(a: &Array3<bool>, s: [f64; 3]) -> Array3<f64> {
         zeros
             .iter()
             .map(|&(qz, qy, qx)| {
-                let t = [(qz as f64 - z as f64) * s[0], (qy as f64 - y as f64) * s[1], (qx as f64 - x as f64) * s[2]];
+                let t = [
+                    (qz as f64 - z as f64) * s[0],
+                    (qy as f64 - y as f64) * s[1],
+                    (qx as f64 - x as f64) * s[2],
+                ];
                 (t[0] * t[0] + t[1] * t[1] + t[2] * t[2]).sqrt()
             })
             .fold(f64::INFINITY, f64::min)
@@ -87,8 +94,15 @@ fn brute_morph(a: &Array3<bool>, conn: usize, dilate: bool, border: bool) -> Arr
     Array3::from_shape_fn(a.dim(), |(z, y, x)| {
         let read = |o: &[isize; 3]| {
             let sg = if dilate { -1 } else { 1 };
-            let q = [z as isize + sg * o[0], y as isize + sg * o[1], x as isize + sg * o[2]];
-            if q.iter().zip([nz, ny, nx]).any(|(&v, n)| v < 0 || v >= n as isize) {
+            let q = [
+                z as isize + sg * o[0],
+                y as isize + sg * o[1],
+                x as isize + sg * o[2],
+            ];
+            if q.iter()
+                .zip([nz, ny, nx])
+                .any(|(&v, n)| v < 0 || v >= n as isize)
+            {
                 border
             } else {
                 a[(q[0] as usize, q[1] as usize, q[2] as usize)]
@@ -104,7 +118,12 @@ fn brute_morph(a: &Array3<bool>, conn: usize, dilate: bool, border: bool) -> Arr
 
 fn opts(conn: usize, it: usize, border: bool, s: &ArrayD<bool>) -> MorphOptions<'_> {
     let _ = conn;
-    MorphOptions { structure: Some(s.view()), iterations: it, border_value: border, mask: None }
+    MorphOptions {
+        structure: Some(s.view()),
+        iterations: it,
+        border_value: border,
+        mask: None,
+    }
 }
 
 proptest! {
@@ -226,17 +245,30 @@ proptest! {
 
 #[test]
 fn degenerate_inputs_do_not_panic() {
-    for shape in [vec![0usize, 3, 3], vec![1, 1, 1], vec![2, 3, 4], vec![1], vec![5, 1]] {
+    for shape in [
+        vec![0usize, 3, 3],
+        vec![1, 1, 1],
+        vec![2, 3, 4],
+        vec![1],
+        vec![5, 1],
+    ] {
         for fill in [false, true] {
             let a = ArrayD::from_elem(IxDyn(&shape), fill);
             let nd = a.ndim();
             let (l, n) = label(&a.view(), 1).unwrap();
-            assert_eq!(n, usize::from(fill && a.len() > 0));
+            assert_eq!(n, usize::from(fill && !a.is_empty()));
             let _ = regionprops(&l.view());
             let _ = distance_transform_edt(&a.view(), Some(&vec![0.5; nd])).unwrap();
             let o = MorphOptions::default();
             let _ = binary_dilation(&a.view(), &o).unwrap();
-            let _ = binary_erosion(&a.view(), &MorphOptions { iterations: 0, ..o.clone() }).unwrap();
+            let _ = binary_erosion(
+                &a.view(),
+                &MorphOptions {
+                    iterations: 0,
+                    ..o.clone()
+                },
+            )
+            .unwrap();
             let _ = binary_fill_holes(&a.view(), None).unwrap();
         }
     }
@@ -255,7 +287,12 @@ fn degenerate_inputs_do_not_panic() {
 #[test]
 fn bad_arguments_are_errors() {
     let a = Array3::from_elem((2, 3, 4), true);
-    for s in [[1.0, 0.0, 1.0], [1.0, -1.0, 1.0], [f64::NAN, 1.0, 1.0], [1.0, f64::INFINITY, 1.0]] {
+    for s in [
+        [1.0, 0.0, 1.0],
+        [1.0, -1.0, 1.0],
+        [f64::NAN, 1.0, 1.0],
+        [1.0, f64::INFINITY, 1.0],
+    ] {
         assert!(distance_transform_edt(&a.view(), Some(&s)).is_err());
     }
     assert!(distance_transform_edt(&a.view(), Some(&[1.0, 1.0])).is_err());
@@ -263,13 +300,22 @@ fn bad_arguments_are_errors() {
     assert!(label(&a.view(), 4).is_err());
     assert!(generate_binary_structure(0, 1).is_err());
     let even = ArrayD::from_elem(IxDyn(&[2, 2, 2]), true);
-    let o = MorphOptions { structure: Some(even.view()), ..Default::default() };
+    let o = MorphOptions {
+        structure: Some(even.view()),
+        ..Default::default()
+    };
     assert!(binary_dilation(&a.view(), &o).is_err());
     let wrong = ArrayD::from_elem(IxDyn(&[3, 3]), true);
-    let o = MorphOptions { structure: Some(wrong.view()), ..Default::default() };
+    let o = MorphOptions {
+        structure: Some(wrong.view()),
+        ..Default::default()
+    };
     assert!(binary_erosion(&a.view(), &o).is_err());
     let m = ArrayD::from_elem(IxDyn(&[2, 3]), true);
-    let o = MorphOptions { mask: Some(m.view()), ..Default::default() };
+    let o = MorphOptions {
+        mask: Some(m.view()),
+        ..Default::default()
+    };
     assert!(binary_erosion(&a.view(), &o).is_err());
     let four = ArrayD::from_elem(IxDyn(&[1, 1, 1, 1]), true);
     assert!(label(&four.view(), 1).is_err());
@@ -286,7 +332,10 @@ fn non_contiguous_views_work() {
 
 #[test]
 fn real_mask_labels_when_data_present() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mhd/lung1.raw");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/mhd/lung1.raw"
+    );
     let Ok(bytes) = std::fs::read(dir) else {
         eprintln!("skipping: {dir} not found");
         return;
@@ -297,14 +346,19 @@ fn real_mask_labels_when_data_present() {
         eprintln!("skipping: unexpected size of {dir}");
         return;
     }
-    let hu: Vec<bool> =
-        bytes.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]]) < -600).collect();
+    let hu: Vec<bool> = bytes
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]) < -600)
+        .collect();
     let a = Array3::from_shape_vec((48, 512, 512), hu).unwrap();
     for conn in 1..=3 {
         let (lab, n) = label(&a.view(), conn).unwrap();
         let props = regionprops(&lab.view());
         assert_eq!(props.len(), n);
-        assert_eq!(props.iter().map(|r| r.area).sum::<usize>(), a.iter().filter(|&&v| v).count());
+        assert_eq!(
+            props.iter().map(|r| r.area).sum::<usize>(),
+            a.iter().filter(|&&v| v).count()
+        );
     }
     let d = distance_transform_edt(&a.view(), Some(&[5.0, 0.5703125, 0.5703125])).unwrap();
     assert!(d.iter().zip(a.iter()).all(|(&d, &v)| (d > 0.0) == v));

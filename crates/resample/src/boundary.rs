@@ -148,9 +148,15 @@ mod tests {
             range.map(|i| filter_index(i, 4, mode)).collect()
         };
         let s = |v: &[usize]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
-        assert_eq!(map(Ext::Reflect, -4..8), s(&[3, 2, 1, 0, 0, 1, 2, 3, 3, 2, 1, 0]));
+        assert_eq!(
+            map(Ext::Reflect, -4..8),
+            s(&[3, 2, 1, 0, 0, 1, 2, 3, 3, 2, 1, 0])
+        );
         assert_eq!(map(Ext::Mirror, -3..7), s(&[3, 2, 1, 0, 1, 2, 3, 2, 1, 0]));
-        assert_eq!(map(Ext::Wrap, -4..8), s(&[0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]));
+        assert_eq!(
+            map(Ext::Wrap, -4..8),
+            s(&[0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3])
+        );
         assert_eq!(map(Ext::Nearest, -2..6), s(&[0, 0, 0, 1, 2, 3, 3, 3]));
         assert_eq!(filter_index(-1, 4, Ext::Constant), None);
         assert_eq!(filter_index(5, 1, Ext::Mirror), Some(0));

@@ -51,7 +51,7 @@ fn pairwise_sum(a: &[f64]) -> f64 {
 /// bit-identity matters for other σ.
 pub fn gaussian_kernel1d(sigma: f64, truncate: f64) -> Result<Vec<f64>> {
     let lw = truncate * sigma + 0.5;
-    if !lw.is_finite() || lw < 0.0 || lw > 1e7 {
+    if !(0.0..=1e7).contains(&lw) {
         return Err(Error::InvalidParameter(format!(
             "Gaussian radius int({truncate} * {sigma} + 0.5) must be a non-negative integer"
         )));
@@ -91,7 +91,8 @@ pub fn gaussian_filter<T: Sample, D: Dimension>(
     };
     let mut cur: Option<ArrayD<T>> = None;
     for (axis, &s) in sigmas.iter().enumerate() {
-        if !(s > 1e-15) {
+        // scipy keeps axes with sigma > 1e-15 (NaN and negatives are skipped).
+        if s.partial_cmp(&1e-15) != Some(std::cmp::Ordering::Greater) {
             continue;
         }
         let kernel = gaussian_kernel1d(s, truncate)?;
@@ -145,24 +146,38 @@ pub fn correlate1d_sym<T: Sample>(
         // Contiguous lines: extend into a padded buffer, then the symmetric sum.
         out.par_chunks_mut(len)
             .zip(src.par_chunks(len))
-            .with_min_len(8)
+            .with_min_len((16384 / len.max(1)).max(1))
             .for_each_init(
                 || vec![0.0f64; len + 2 * size1],
                 |buf, (o, line)| {
-                    for (i, b) in buf.iter_mut().enumerate() {
-                        let p = i as isize - size1 as isize;
-                        *b = match filter_index(p, len, ext) {
+                    for (b, &v) in buf[size1..size1 + len].iter_mut().zip(line) {
+                        *b = v.to_f64();
+                    }
+                    for p in (0..size1).chain(size1 + len..len + 2 * size1) {
+                        buf[p] = match filter_index(p as isize - size1 as isize, len, ext) {
                             Some(k) => line[k].to_f64(),
                             None => cval,
                         };
                     }
-                    for (l, ov) in o.iter_mut().enumerate() {
-                        let c = l + size1;
-                        let mut acc = buf[c] * w0;
-                        for (&j, &w) in js.iter().zip(&wj) {
-                            acc += (buf[c - j] + buf[c + j]) * w;
+                    // Taps outermost: independent chains per sample, scipy's order per sample.
+                    let mut acc = [0.0f64; 64];
+                    for (chunk, oc) in o.chunks_mut(64).enumerate() {
+                        let l0 = chunk * 64;
+                        let n = oc.len();
+                        let a = &mut acc[..n];
+                        for (i, v) in a.iter_mut().enumerate() {
+                            *v = buf[l0 + i + size1] * w0;
                         }
-                        *ov = T::from_f64_trunc(acc);
+                        for (&j, &w) in js.iter().zip(&wj) {
+                            let lo = &buf[l0 + size1 - j..l0 + size1 - j + n];
+                            let hi = &buf[l0 + size1 + j..l0 + size1 + j + n];
+                            for ((v, &x), &y) in a.iter_mut().zip(lo).zip(hi) {
+                                *v += (x + y) * w;
+                            }
+                        }
+                        for (ov, &v) in oc.iter_mut().zip(a.iter()) {
+                            *ov = T::from_f64_trunc(v);
+                        }
                     }
                 },
             );
@@ -170,14 +185,17 @@ pub fn correlate1d_sym<T: Sample>(
         // Strided lines: compute whole output rows (`inner` wide) at once, vectorised.
         out.par_chunks_mut(inner)
             .enumerate()
-            .with_min_len(4)
+            .with_min_len((16384 / inner).max(1))
             .for_each_init(
                 || vec![0.0f64; inner],
                 |acc, (row, o)| {
                     let outer = row / len;
                     let l = (row % len) as isize;
                     let base = outer * len * inner;
-                    let get = |i: isize| filter_index(i, len, ext).map(|k| &src[base + k * inner..base + (k + 1) * inner]);
+                    let get = |i: isize| {
+                        filter_index(i, len, ext)
+                            .map(|k| &src[base + k * inner..base + (k + 1) * inner])
+                    };
                     let centre = &src[base + l as usize * inner..base + (l as usize + 1) * inner];
                     for (a, &x) in acc.iter_mut().zip(centre) {
                         *a = x.to_f64() * w0;

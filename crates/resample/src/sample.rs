@@ -89,7 +89,7 @@ uint_sample!(u8, |v| cvt_i32(v) as u8);
 uint_sample!(u16, |v| cvt_i32(v) as u16);
 uint_sample!(u32, |v| cvt_i64(v) as u32);
 uint_sample!(u64, |v| {
-    if v >= 9223372036854775808.0 && v < 18446744073709551616.0 {
+    if (9223372036854775808.0..18446744073709551616.0).contains(&v) {
         ((v - 9223372036854775808.0) as u64) ^ (1u64 << 63)
     } else {
         cvt_i64(v) as u64

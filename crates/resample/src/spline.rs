@@ -9,7 +9,11 @@ pub const MAX_ORDER: usize = 5;
 /// `floor(x)` (odd orders) or `floor(x + 0.5)` (even orders) minus `order / 2`.
 #[inline]
 pub(crate) fn weights(x: f64, order: usize, w: &mut [f64; MAX_ORDER + 1]) {
-    let x = x - if order & 1 == 1 { x.floor() } else { (x + 0.5).floor() };
+    let x = x - if order & 1 == 1 {
+        x.floor()
+    } else {
+        (x + 0.5).floor()
+    };
     let mut y = x;
     let mut z = 1.0 - x;
     match order {

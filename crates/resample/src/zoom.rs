@@ -68,7 +68,9 @@ pub fn zoom_output_shape(shape: &[usize], factors: &[f64]) -> Result<Vec<usize>>
         .map(|(&n, &f)| {
             let v = (n as f64 * f).round_ties_even();
             if !v.is_finite() || v < 0.0 {
-                Err(Error::InvalidParameter(format!("zoom factor {f} on an axis of {n}")))
+                Err(Error::InvalidParameter(format!(
+                    "zoom factor {f} on an axis of {n}"
+                )))
             } else {
                 Ok(v as usize)
             }
@@ -178,7 +180,15 @@ fn zoom_dyn<T: Sample, U: Sample>(
         };
         let coeffs = prefiltered(input, npad, order, ext, opts.cval);
         let cshape = coeffs.shape().to_vec();
-        let tables = build_tables(&cshape, out_shape, &ratios, npad, order, ext, opts.grid_mode);
+        let tables = build_tables(
+            &cshape,
+            out_shape,
+            &ratios,
+            npad,
+            order,
+            ext,
+            opts.grid_mode,
+        );
         let src = coeffs.as_slice().unwrap_or(&[]);
         interpolate(src, &cshape, out_shape, &tables, order, opts.cval)
     } else {
@@ -190,37 +200,84 @@ fn zoom_dyn<T: Sample, U: Sample>(
 }
 
 /// `_prepad_for_spline_filter` + `spline_filter(…, output=float64)`.
-fn prefiltered<T: Sample>(input: &ArrayViewD<T>, npad: usize, order: usize, ext: Ext, cval: f64) -> ArrayD<f64> {
+fn prefiltered<T: Sample>(
+    input: &ArrayViewD<T>,
+    npad: usize,
+    order: usize,
+    ext: Ext,
+    cval: f64,
+) -> ArrayD<f64> {
     let shape: Vec<usize> = input.shape().iter().map(|&n| n + 2 * npad).collect();
     let mut c = if npad == 0 {
         input.mapv(|v| v.to_f64()).as_standard_layout().into_owned()
     } else {
-        let edge = ext == Ext::Nearest;
-        // np.pad stores cval in the input's dtype before the float64 prefilter.
-        let pad_value = T::from_f64_trunc(cval).to_f64();
-        let in_shape = input.shape().to_vec();
-        ArrayD::from_shape_fn(IxDyn(&shape), |ix| {
-            let mut inside = true;
-            let mut idx = ix.clone();
-            for d in 0..in_shape.len() {
-                let i = ix[d] as isize - npad as isize;
-                let n = in_shape[d] as isize;
-                if i < 0 || i >= n {
-                    inside = false;
-                }
-                idx[d] = i.clamp(0, n - 1) as usize;
-            }
-            if inside || edge {
-                input[idx].to_f64()
-            } else {
-                pad_value
-            }
-        })
+        padded(
+            input,
+            npad,
+            ext == Ext::Nearest,
+            T::from_f64_trunc(cval).to_f64(),
+        )
     };
     for axis in 0..shape.len() {
         filter_axis(&mut c, axis, order, ext);
     }
     c
+}
+
+/// `np.pad(input, npad, mode='edge')` (`edge`) or `mode='constant'` as float64; the
+/// constant was stored in the input's dtype by numpy, hence `pad_value` is pre-cast.
+fn padded<T: Sample>(
+    input: &ArrayViewD<T>,
+    npad: usize,
+    edge: bool,
+    pad_value: f64,
+) -> ArrayD<f64> {
+    let in_shape = input.shape().to_vec();
+    let rank = in_shape.len();
+    let shape: Vec<usize> = in_shape.iter().map(|&n| n + 2 * npad).collect();
+    // Per axis: padded index -> source index (None = constant).
+    let maps: Vec<Vec<Option<usize>>> = in_shape
+        .iter()
+        .map(|&n| {
+            (0..n + 2 * npad)
+                .map(|p| {
+                    let i = p as isize - npad as isize;
+                    if (0..n as isize).contains(&i) || edge {
+                        Some(i.clamp(0, n as isize - 1) as usize)
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let std = input.as_standard_layout();
+    let src = std.as_slice().unwrap_or(&[]);
+    let nx = shape[rank - 1];
+    let nx_in = in_shape[rank - 1];
+    let total: usize = shape.iter().product();
+    let mut out = vec![pad_value; total];
+    out.par_chunks_mut(nx).enumerate().for_each(|(row, dst)| {
+        let mut r = row;
+        let mut off = 0usize;
+        let mut stride = nx_in;
+        for d in (0..rank - 1).rev() {
+            let p = r % shape[d];
+            r /= shape[d];
+            match maps[d][p] {
+                Some(i) => off += i * stride,
+                None => return,
+            }
+            stride *= in_shape[d];
+        }
+        let line = &src[off..off + nx_in];
+        for (o, m) in dst.iter_mut().zip(&maps[rank - 1]) {
+            if let Some(i) = m {
+                *o = line[*i].to_f64();
+            }
+        }
+    });
+    ArrayD::from_shape_vec(IxDyn(&shape), out).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0])))
 }
 
 /// Applies the 1-D spline prefilter along `axis` to every line, in parallel.
@@ -236,7 +293,8 @@ fn filter_axis(c: &mut ArrayD<f64>, axis: usize, order: usize, ext: Ext) {
         None => return,
     };
     if inner == 1 {
-        data.par_chunks_mut(len).for_each(|line| spline::filter_line(line, order, ext));
+        data.par_chunks_mut(len)
+            .for_each(|line| spline::filter_line(line, order, ext));
         return;
     }
     // Lines are strided: gather a block of adjacent columns, filter, scatter back.
@@ -376,103 +434,119 @@ fn interpolate<S: Sample, U: Sample>(
     let row_len = nx_out;
     let plen = nx_in + 1;
 
-    out.par_chunks_mut(row_len)
-        .enumerate()
-        .for_each_init(
-            || (vec![0.0f64; ncombo * plen], vec![0usize; lead]),
-            |(partial, oix), (row, out_row)| {
-                // Output multi-index of the leading axes.
-                let mut r = row;
+    out.par_chunks_mut(row_len).enumerate().for_each_init(
+        || {
+            (
+                vec![0.0f64; ncombo * plen],
+                vec![0usize; lead],
+                vec![0.0f64; nx_out],
+            )
+        },
+        |(partial, oix, acc), (row, out_row)| {
+            // Output multi-index of the leading axes.
+            let mut r = row;
+            for d in (0..lead).rev() {
+                oix[d] = r % out_shape[d];
+                r /= out_shape[d];
+            }
+            if (0..lead).any(|d| tables[d].zero[oix[d]]) {
+                return; // already cval
+            }
+            // Partial rows: v · w_0 · … · w_{lead-1} for every tap combination.
+            let mut ws = [0.0f64; 8];
+            for c in 0..ncombo {
+                let mut rem = c;
+                let mut offset = 0usize;
+                let mut outside = false;
                 for d in (0..lead).rev() {
-                    oix[d] = r % out_shape[d];
-                    r /= out_shape[d];
-                }
-                if (0..lead).any(|d| tables[d].zero[oix[d]]) {
-                    return; // already cval
-                }
-                // Partial rows: v · w_0 · … · w_{lead-1} for every tap combination.
-                let mut ws = [0.0f64; 8];
-                for c in 0..ncombo {
-                    let mut rem = c;
-                    let mut offset = 0usize;
-                    let mut outside = false;
-                    for d in (0..lead).rev() {
-                        let f = rem % k;
-                        rem /= k;
-                        let o = oix[d];
-                        let i = tables[d].idx[o * k + f];
-                        if i == OUTSIDE {
-                            outside = true;
-                        } else {
-                            offset += i * strides[d];
-                        }
-                        ws[d] = tables[d].w[o * k + f];
-                    }
-                    let p = &mut partial[c * plen..(c + 1) * plen];
-                    let chain = |mut v: f64| {
-                        if order > 0 {
-                            for &w in &ws[..lead] {
-                                v *= w;
-                            }
-                        }
-                        v
-                    };
-                    let pc = chain(cval);
-                    p[nx_in] = pc;
-                    if outside {
-                        p[..nx_in].fill(pc);
-                        continue;
-                    }
-                    let line = &src[offset..offset + nx_in];
-                    let dst = &mut p[..nx_in];
-                    if order == 0 || lead == 0 {
-                        for (d, &s) in dst.iter_mut().zip(line) {
-                            *d = s.to_f64();
-                        }
-                    } else if lead == 1 {
-                        let w0 = ws[0];
-                        for (d, &s) in dst.iter_mut().zip(line) {
-                            *d = s.to_f64() * w0;
-                        }
-                    } else if lead == 2 {
-                        let (w0, w1) = (ws[0], ws[1]);
-                        for (d, &s) in dst.iter_mut().zip(line) {
-                            *d = s.to_f64() * w0 * w1;
-                        }
+                    let f = rem % k;
+                    rem /= k;
+                    let o = oix[d];
+                    let i = tables[d].idx[o * k + f];
+                    if i == OUTSIDE {
+                        outside = true;
                     } else {
-                        for (d, &s) in dst.iter_mut().zip(line) {
-                            *d = chain(s.to_f64());
+                        offset += i * strides[d];
+                    }
+                    ws[d] = tables[d].w[o * k + f];
+                }
+                let p = &mut partial[c * plen..(c + 1) * plen];
+                let chain = |mut v: f64| {
+                    if order > 0 {
+                        for &w in &ws[..lead] {
+                            v *= w;
                         }
+                    }
+                    v
+                };
+                let pc = chain(cval);
+                p[nx_in] = pc;
+                if outside {
+                    p[..nx_in].fill(pc);
+                    continue;
+                }
+                let line = &src[offset..offset + nx_in];
+                let dst = &mut p[..nx_in];
+                if order == 0 || lead == 0 {
+                    for (d, &s) in dst.iter_mut().zip(line) {
+                        *d = s.to_f64();
+                    }
+                } else if lead == 1 {
+                    let w0 = ws[0];
+                    for (d, &s) in dst.iter_mut().zip(line) {
+                        *d = s.to_f64() * w0;
+                    }
+                } else if lead == 2 {
+                    let (w0, w1) = (ws[0], ws[1]);
+                    for (d, &s) in dst.iter_mut().zip(line) {
+                        *d = s.to_f64() * w0 * w1;
+                    }
+                } else {
+                    for (d, &s) in dst.iter_mut().zip(line) {
+                        *d = chain(s.to_f64());
                     }
                 }
-                // Finish each output sample along the last axis.
-                for (x, o) in out_row.iter_mut().enumerate() {
-                    if xt.zero[x] {
-                        continue;
+            }
+            // Finish each output sample along the last axis. Combos outermost so
+            // consecutive samples form independent add chains; each sample still
+            // accumulates in scipy's order (tap combos row-major, last axis fastest).
+            acc.fill(0.0);
+            for p in partial.chunks_exact(plen) {
+                match order {
+                    0 => {
+                        for (a, &i) in acc.iter_mut().zip(xidx.iter()) {
+                            *a += p[i];
+                        }
                     }
-                    let ix = &xidx[x * k..x * k + k];
-                    let wx = &xt.w[x * k..x * k + k];
-                    let mut t = 0.0f64;
-                    if order == 0 {
-                        for c in 0..ncombo {
-                            t += partial[c * plen + ix[0]];
+                    1 => {
+                        for ((a, ix), wx) in acc
+                            .iter_mut()
+                            .zip(xidx.chunks_exact(2))
+                            .zip(xt.w.chunks_exact(2))
+                        {
+                            *a += p[ix[0]] * wx[0];
+                            *a += p[ix[1]] * wx[1];
                         }
-                    } else if order == 1 {
-                        let (i0, i1, w0, w1) = (ix[0], ix[1], wx[0], wx[1]);
-                        for p in partial.chunks_exact(plen) {
-                            t += p[i0] * w0;
-                            t += p[i1] * w1;
-                        }
-                    } else {
-                        for p in partial.chunks_exact(plen) {
+                    }
+                    _ => {
+                        for ((a, ix), wx) in acc
+                            .iter_mut()
+                            .zip(xidx.chunks_exact(k))
+                            .zip(xt.w.chunks_exact(k))
+                        {
                             for f in 0..k {
-                                t += p[ix[f]] * wx[f];
+                                *a += p[ix[f]] * wx[f];
                             }
                         }
                     }
-                    *o = U::from_f64(t);
                 }
-            },
-        );
+            }
+            for ((o, &a), &z) in out_row.iter_mut().zip(acc.iter()).zip(xt.zero.iter()) {
+                if !z {
+                    *o = U::from_f64(a);
+                }
+            }
+        },
+    );
     Ok(ArrayD::from_shape_vec(IxDyn(out_shape), out)?)
 }

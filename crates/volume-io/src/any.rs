@@ -90,8 +90,8 @@ impl AnyVolume {
     pub fn into_i16(self) -> Result<Volume<i16>> {
         match self {
             AnyVolume::I16(v) => Ok(v),
-            AnyVolume::U8(v) => Ok(map_volume(v, |x| <i16 as From<_>>::from(x))),
-            AnyVolume::I8(v) => Ok(map_volume(v, |x| <i16 as From<_>>::from(x))),
+            AnyVolume::U8(v) => Ok(map_volume(v, <i16 as From<_>>::from)),
+            AnyVolume::I8(v) => Ok(map_volume(v, <i16 as From<_>>::from)),
             AnyVolume::U16(v) => cast_volume(v),
             AnyVolume::U32(v) => cast_volume(v),
             AnyVolume::I32(v) => cast_volume(v),

@@ -29,7 +29,9 @@ where
         let mut w = BufWriter::with_capacity(1 << 20, file);
         fill(&mut w)?;
         w.flush().map_err(|e| Error::io(&tmp, e))?;
-        let file = w.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io(&tmp, e.into_error()))?;
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
     })();

@@ -174,7 +174,10 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
     let spacing = [sp[2], sp[1], sp[0]];
     check_spacing(path, spacing)?;
     let mut org = [0.0f64; 3];
-    if let Some(v) = get("Offset").or_else(|| get("Origin")).or_else(|| get("Position")) {
+    if let Some(v) = get("Offset")
+        .or_else(|| get("Origin"))
+        .or_else(|| get("Position"))
+    {
         let o = numbers(path, "Offset", v, ndims)?;
         org[..ndims].copy_from_slice(&o[..ndims]);
     }
@@ -284,7 +287,8 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
                 .filter_map(|s| s.parse().ok())
                 .collect();
             let id = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
-            let flip = vals.len() != 9 || vals.iter().zip(id).any(|(a, b)| a.round_ties_even() != b);
+            let flip =
+                vals.len() != 9 || vals.iter().zip(id).any(|(a, b)| a.round_ties_even() != b);
             if flip {
                 v.flip_yx();
                 let m = v.meta_mut();
@@ -326,7 +330,9 @@ pub fn write_mhd_with<T: Element>(vol: &Volume<T>, path: &Path, compress: bool) 
         format!("{stem}.{}", if compress { "zraw" } else { "raw" })
     };
     let mut h = String::new();
-    h.push_str("ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n");
+    h.push_str(
+        "ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n",
+    );
     h.push_str(&format!(
         "CompressedData = {}\n",
         if compress { "True" } else { "False" }

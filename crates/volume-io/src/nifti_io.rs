@@ -40,9 +40,21 @@ fn quatern_to_rot(b: f64, c: f64, d: f64, qfac: f64) -> [[f64; 3]; 3] {
     }
     let qfac = if qfac < 0.0 { -1.0 } else { 1.0 };
     [
-        [a * a + b * b - c * c - d * d, 2.0 * (b * c - a * d), 2.0 * (b * d + a * c) * qfac],
-        [2.0 * (b * c + a * d), a * a + c * c - b * b - d * d, 2.0 * (c * d - a * b) * qfac],
-        [2.0 * (b * d - a * c), 2.0 * (c * d + a * b), (a * a + d * d - c * c - b * b) * qfac],
+        [
+            a * a + b * b - c * c - d * d,
+            2.0 * (b * c - a * d),
+            2.0 * (b * d + a * c) * qfac,
+        ],
+        [
+            2.0 * (b * c + a * d),
+            a * a + c * c - b * b - d * d,
+            2.0 * (c * d - a * b) * qfac,
+        ],
+        [
+            2.0 * (b * d - a * c),
+            2.0 * (c * d + a * b),
+            (a * a + d * d - c * c - b * b) * qfac,
+        ],
     ]
 }
 
@@ -118,7 +130,8 @@ fn open_maybe_gz(path: &Path) -> Result<(Box<dyn Read>, bool)> {
 /// `scl_slope`/`scl_inter` is applied and gives a float volume.
 pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
     let (mut r, gz) = open_maybe_gz(path)?;
-    let h = nifti::NiftiHeader::from_reader(&mut r).map_err(|e| Error::header(path, e.to_string()))?;
+    let h =
+        nifti::NiftiHeader::from_reader(&mut r).map_err(|e| Error::header(path, e.to_string()))?;
     if h.sizeof_hdr != 348 {
         return Err(Error::Unsupported {
             path: path.to_path_buf(),
@@ -132,7 +145,13 @@ pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
             what: format!("dim {:?} (only 2-D and 3-D volumes)", h.dim),
         });
     }
-    let d = |i: usize| if i <= nd { (h.dim[i] as usize).max(1) } else { 1 };
+    let d = |i: usize| {
+        if i <= nd {
+            (h.dim[i] as usize).max(1)
+        } else {
+            1
+        }
+    };
     let shape = [d(3), d(2), d(1)];
     let dtype = nifti_dtype(h.datatype).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
@@ -142,7 +161,9 @@ pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
         .ok_or_else(|| Error::header(path, "dimensions overflow"))?;
     let offset = (h.vox_offset.max(348.0)) as u64;
     if !gz {
-        let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        let len = std::fs::metadata(path)
+            .map_err(|e| Error::io(path, e))?
+            .len();
         if len < offset + nbytes as u64 {
             return Err(Error::DataSize {
                 path: path.to_path_buf(),
@@ -200,7 +221,10 @@ pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
                 rot[i][j] = if n > 0.0 { rows[i][j] as f64 / n } else { 0.0 };
             }
         }
-        (rot, [rows[0][3] as f64, rows[1][3] as f64, rows[2][3] as f64])
+        (
+            rot,
+            [rows[0][3] as f64, rows[1][3] as f64, rows[2][3] as f64],
+        )
     };
     let (rot, off) = if h.qform_code <= 0 && h.sform_code <= 0 {
         (crate::IDENTITY, [0.0; 3])
@@ -318,10 +342,7 @@ pub fn write_nifti<T: Element>(vol: &Volume<T>, path: &Path) -> Result<()> {
     h.extend_from_slice(&[0u8; 4]); // no extensions
     debug_assert_eq!(h.len(), 352);
     h.extend_from_slice(&to_le_bytes(&vol.data.as_standard_layout().to_owned()));
-    let gz = path
-        .to_string_lossy()
-        .to_ascii_lowercase()
-        .ends_with(".gz");
+    let gz = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
     if gz {
         use std::io::Write;
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());

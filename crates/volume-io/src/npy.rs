@@ -156,12 +156,10 @@ pub fn read_npy_volume(path: &Path) -> Result<AnyVolume> {
             })
         }
     };
-    let (dt, _) = h
-        .dtype()
-        .ok_or_else(|| Error::Unsupported {
-            path: path.to_path_buf(),
-            what: format!(".npy dtype {}", h.descr),
-        })?;
+    let (dt, _) = h.dtype().ok_or_else(|| Error::Unsupported {
+        path: path.to_path_buf(),
+        what: format!(".npy dtype {}", h.descr),
+    })?;
     fn go<T: ReadableElement + crate::Element>(
         path: &Path,
         shape: [usize; 3],
@@ -258,7 +256,10 @@ mod tests {
 
     #[test]
     fn spacing_json() {
-        assert_eq!(parse_spacing_json("[2.5, 0.7, 0.7]\n"), Some([2.5, 0.7, 0.7]));
+        assert_eq!(
+            parse_spacing_json("[2.5, 0.7, 0.7]\n"),
+            Some([2.5, 0.7, 0.7])
+        );
         assert_eq!(parse_spacing_json("[1, 2]"), None);
         assert_eq!(parse_spacing_json("{}"), None);
     }

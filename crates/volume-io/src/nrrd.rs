@@ -19,8 +19,13 @@ fn nrrd_dtype(s: &str) -> Option<Dtype> {
         "ushort" | "unsigned short" | "unsigned short int" | "uint16" | "uint16_t" => Dtype::U16,
         "int" | "signed int" | "int32" | "int32_t" => Dtype::I32,
         "uint" | "unsigned int" | "uint32" | "uint32_t" => Dtype::U32,
-        "longlong" | "long long" | "long long int" | "signed long long" | "signed long long int"
-        | "int64" | "int64_t" => Dtype::I64,
+        "longlong"
+        | "long long"
+        | "long long int"
+        | "signed long long"
+        | "signed long long int"
+        | "int64"
+        | "int64_t" => Dtype::I64,
         "ulonglong" | "unsigned long long" | "unsigned long long int" | "uint64" | "uint64_t" => {
             Dtype::U64
         }
@@ -67,7 +72,9 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
             .iter()
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |i| pos + i);
-        let line = String::from_utf8_lossy(&bytes[pos..nl]).trim_end_matches('\r').to_string();
+        let line = String::from_utf8_lossy(&bytes[pos..nl])
+            .trim_end_matches('\r')
+            .to_string();
         pos = (nl + 1).min(bytes.len());
         if first {
             first = false;
@@ -129,15 +136,15 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
     let mut spacing_xyz = [1.0f64; 3];
     let mut direction = crate::IDENTITY;
     let mut origin_xyz = [0.0f64; 3];
-    let ras = matches!(
-        get("space"),
-        Some("right-anterior-superior") | Some("RAS")
-    );
+    let ras = matches!(get("space"), Some("right-anterior-superior") | Some("RAS"));
     if let Some(sd) = get("space directions") {
         let v = vectors(sd).ok_or_else(|| bad(format!("bad space directions {sd:?}")))?;
         let v: Vec<Vec<f64>> = v.into_iter().flatten().collect();
         if v.len() != dim {
-            return Err(bad(format!("{} space directions for dimension {dim}", v.len())));
+            return Err(bad(format!(
+                "{} space directions for dimension {dim}",
+                v.len()
+            )));
         }
         for (i, d) in v.iter().enumerate() {
             let n = d.iter().map(|a| a * a).sum::<f64>().sqrt();
@@ -148,9 +155,7 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
         }
     } else if let Some(sp) = get("spacings") {
         for (i, s) in sp.split_whitespace().take(dim).enumerate() {
-            spacing_xyz[i] = s
-                .parse()
-                .map_err(|_| bad(format!("bad spacings {sp:?}")))?;
+            spacing_xyz[i] = s.parse().map_err(|_| bad(format!("bad spacings {sp:?}")))?;
         }
     }
     if let Some(so) = get("space origin") {
@@ -172,8 +177,7 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
     }
     let spacing = [spacing_xyz[2], spacing_xyz[1], spacing_xyz[0]];
     check_spacing(path, spacing)?;
-    let nbytes = checked_count(shape, dtype.size())
-        .ok_or_else(|| bad("sizes overflow".into()))?;
+    let nbytes = checked_count(shape, dtype.size()).ok_or_else(|| bad("sizes overflow".into()))?;
     // Data.
     let detached = get("data file").or_else(|| get("datafile"));
     let (data_path, body, num_files): (PathBuf, Vec<u8>, usize) = match detached {
@@ -215,7 +219,11 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
         body[start..start + nbytes].to_vec()
     };
     let mut v = decode_any(dtype, &voxels, big, shape);
-    v.set_geometry(spacing, [origin_xyz[2], origin_xyz[1], origin_xyz[0]], direction);
+    v.set_geometry(
+        spacing,
+        [origin_xyz[2], origin_xyz[1], origin_xyz[0]],
+        direction,
+    );
     let m = v.meta_mut();
     m.format = Format::Nrrd;
     m.num_files = num_files;

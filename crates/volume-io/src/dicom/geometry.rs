@@ -35,7 +35,10 @@ pub(crate) fn normal_gaps(positions: &[[f64; 3]], normal: [f64; 3]) -> Vec<f64> 
     p.windows(2).map(|w| w[1] - w[0]).collect()
 }
 
-pub(crate) fn series_geometry(series: &[SliceHeader], warnings: &mut Vec<String>) -> Result<Geometry> {
+pub(crate) fn series_geometry(
+    series: &[SliceHeader],
+    warnings: &mut Vec<String>,
+) -> Result<Geometry> {
     let n = series.len();
     let all_ipp = series.iter().all(|h| h.position.is_some());
     let all_loc = series.iter().all(|h| h.slice_location.is_some());
@@ -110,14 +113,13 @@ pub(crate) fn series_geometry(series: &[SliceHeader], warnings: &mut Vec<String>
             ));
         }
         if all_ipp && order.len() >= 3 {
-            let pos: Vec<[f64; 3]> = order
-                .iter()
-                .filter_map(|&i| series[i].position)
-                .collect();
+            let pos: Vec<[f64; 3]> = order.iter().filter_map(|&i| series[i].position).collect();
             let gaps = normal_gaps(&pos, nrm);
-            let (lo, hi) = gaps.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &g| {
-                (a.min(g.abs()), b.max(g.abs()))
-            });
+            let (lo, hi) = gaps
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &g| {
+                    (a.min(g.abs()), b.max(g.abs()))
+                });
             if hi - lo > 1e-3 + 1e-4 * hi {
                 warnings.push(format!(
                     "non-uniform slice spacing along the normal: gaps from {lo:.4} to {hi:.4} mm; spacing[0] is the first gap ({thickness:.4} mm in z)"

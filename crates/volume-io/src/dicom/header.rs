@@ -1,8 +1,8 @@
 //! The per-file attributes the series logic needs, read before the Pixel Data.
 
 use crate::error::{Error, Result};
-use dicom_dictionary_std::tags;
 use dicom_core::VR;
+use dicom_dictionary_std::tags;
 use dicom_object::{DefaultDicomObject, Tag};
 use std::path::{Path, PathBuf};
 
@@ -64,7 +64,11 @@ pub(crate) fn floats(obj: &DefaultDicomObject, tag: Tag) -> Option<Vec<f64>> {
         let s = String::from_utf8_lossy(&bytes);
         return s
             .split('\\')
-            .map(|t| t.trim_matches(|c: char| c == '\0' || c.is_whitespace()).parse().ok())
+            .map(|t| {
+                t.trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                    .parse()
+                    .ok()
+            })
             .collect();
     }
     obj.get(tag)?.to_multi_float64().ok()

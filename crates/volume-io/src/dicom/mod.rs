@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-
 /// One series found in a folder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeriesInfo {
@@ -197,7 +196,11 @@ pub fn read_series(dir: &Path, opts: &ReadOptions) -> Result<Volume<i16>> {
     read_headers(dir, series, warnings)
 }
 
-fn read_headers(dir: &Path, series: Vec<SliceHeader>, mut warnings: Vec<String>) -> Result<Volume<i16>> {
+fn read_headers(
+    dir: &Path,
+    series: Vec<SliceHeader>,
+    mut warnings: Vec<String>,
+) -> Result<Volume<i16>> {
     for h in &series {
         if h.frames != 1 {
             return Err(Error::Unsupported {

@@ -56,7 +56,10 @@ pub(crate) fn repair_meta(bytes: &[u8]) -> Option<Vec<u8>> {
             let l = bytes.get(pos + 8..pos + 12)?;
             (12, u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize)
         } else {
-            (8, u16::from_le_bytes([bytes[pos + 6], bytes[pos + 7]]) as usize)
+            (
+                8,
+                u16::from_le_bytes([bytes[pos + 6], bytes[pos + 7]]) as usize,
+            )
         };
         let end = pos.checked_add(hlen)?.checked_add(len)?;
         if end > bytes.len() {

@@ -77,7 +77,11 @@ fn convert(bytes: &[u8], layout: Layout, shift: u32, big: bool, out: &mut [i16])
 
 /// Decodes the slice's stored values into `out` (length rows × cols).
 pub(crate) fn decode_into(path: &Path, obj: &DefaultDicomObject, out: &mut [i16]) -> Result<()> {
-    let uid = obj.meta().transfer_syntax().trim_end_matches('\0').to_string();
+    let uid = obj
+        .meta()
+        .transfer_syntax()
+        .trim_end_matches('\0')
+        .to_string();
     let (kind, name) = classify(&uid);
     if kind == Kind::Unsupported {
         return Err(Error::UnsupportedTransferSyntax {
