@@ -43,6 +43,7 @@ pub fn two_lung_only(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams
         cur = morph3d::binary_erosion(&cur.view(), &morph3d::MorphOptions::default())?;
         erosions += 1;
     }
+    drop(cur);
     let (m1, m2, found) = match pair {
         Some((bw1, bw2)) => {
             let (m1, m2) = split_by_distance(bw, &bw1, &bw2, spacing)?;

@@ -18,7 +18,7 @@
 //! assert_eq!(d[[1, 1, 1]], 0.7);
 //! let opts = MorphOptions { iterations: 2, ..Default::default() };
 //! let grown = binary_dilation(&mask.view(), &opts)?;
-//! assert!(grown[[1, 1, 3]] && !grown[[1, 3, 3]]);
+//! assert!(grown[[1, 1, 3]] && !grown[[0, 3, 1]]);
 //! # Ok::<(), morph3d::Error>(())
 //! ```
 #![deny(missing_docs)]
@@ -34,7 +34,7 @@ mod regionprops;
 mod structure;
 
 pub use convex_hull::convex_hull_image;
-pub use edt::distance_transform_edt;
+pub use edt::{distance_transform_edt, distance_transform_edt_indices};
 pub use error::{Error, Result};
 pub use fill_holes::binary_fill_holes;
 pub use label::{label, label_values};

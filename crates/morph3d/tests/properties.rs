@@ -149,6 +149,31 @@ proptest! {
     }
 
     #[test]
+    fn edt_indices_point_at_nearest_background(a in vol3(), s0 in 0.3f64..3.0) {
+        let s = [s0, 1.0, 0.7];
+        let d0 = distance_transform_edt(&a.view(), Some(&s)).unwrap();
+        let (d, idx) = distance_transform_edt_indices(&a.view(), Some(&s)).unwrap();
+        prop_assert_eq!(&d, &d0);
+        let has_bg = a.iter().any(|&v| !v);
+        for ((z, y, x), &dv) in d.indexed_iter() {
+            let f = [idx[[0, z, y, x]], idx[[1, z, y, x]], idx[[2, z, y, x]]];
+            if has_bg {
+                prop_assert!(!a[(f[0] as usize, f[1] as usize, f[2] as usize)]);
+            } else {
+                prop_assert_eq!(f, [-1, 0, 0]);
+            }
+            // scipy's formula from the feature reproduces the distance bit for bit.
+            let p = [z as i64, y as i64, x as i64];
+            let mut acc = 0.0f64;
+            for ax in 0..3 {
+                let t = (f[ax] - p[ax]) as f64 * s[ax];
+                acc += t * t;
+            }
+            prop_assert_eq!(acc.sqrt(), dv);
+        }
+    }
+
+    #[test]
     fn morphology_is_direct_formula(a in vol3(), conn in 1usize..=3, border: bool) {
         let s = generate_binary_structure(3, conn).unwrap();
         let o = opts(conn, 1, border, &s);

@@ -32,5 +32,6 @@ pub use mode::Mode;
 pub use resample::{resample_geometry, resample_to_spacing};
 pub use sample::Sample;
 pub use zoom::{
-    zoom, zoom_into, zoom_output_shape, zoom_to_shape, zoom_to_shape_into, ZoomOptions,
+    zoom, zoom_into, zoom_output_shape, zoom_to_shape, zoom_to_shape_into, zoom_to_shape_region,
+    ZoomOptions,
 };

@@ -8,6 +8,8 @@
 //! ("partial rows"), then finishes each output sample with `order + 1` multiply-adds per
 //! partial row: the same float64 operations in the same order, far fewer of them.
 
+use std::ops::Range;
+
 use ndarray::{Array, ArrayD, ArrayView, ArrayViewD, Dimension, IxDyn};
 use rayon::prelude::*;
 
@@ -127,9 +129,51 @@ pub fn zoom_to_shape_into<T: Sample, U: Sample, D: Dimension>(
     Ok(out.into_dimensionality::<D>()?)
 }
 
+/// The part `region` (a range per axis) of [`zoom_to_shape`]'s output, computed without the
+/// rest: bit-identical to slicing the full result, with work and memory proportional to the
+/// region. grt123 crops its 1 mm volume right after resampling; this resamples only the crop.
+pub fn zoom_to_shape_region<T: Sample, D: Dimension>(
+    input: &ArrayView<T, D>,
+    shape: &[usize],
+    region: &[Range<usize>],
+    opts: &ZoomOptions,
+) -> Result<Array<T, D>> {
+    if shape.len() != input.ndim() || region.len() != input.ndim() {
+        return Err(Error::LengthMismatch {
+            what: "output shape and region",
+            expected: input.ndim(),
+            got: if shape.len() != input.ndim() {
+                shape.len()
+            } else {
+                region.len()
+            },
+        });
+    }
+    if let Some(bad) = region.iter().zip(shape).find(|(r, &n)| r.start > r.end || r.end > n) {
+        return Err(Error::InvalidParameter(format!(
+            "region {:?} is not inside the output shape {shape:?}",
+            bad.0
+        )));
+    }
+    let identity = shape == input.shape();
+    let out = zoom_dyn_region::<T, T>(&input.view().into_dyn(), shape, region, identity, opts)?;
+    Ok(out.into_dimensionality::<D>()?)
+}
+
 fn zoom_dyn<T: Sample, U: Sample>(
     input: &ArrayViewD<T>,
     out_shape: &[usize],
+    identity: bool,
+    opts: &ZoomOptions,
+) -> Result<ArrayD<U>> {
+    let full: Vec<Range<usize>> = out_shape.iter().map(|&n| 0..n).collect();
+    zoom_dyn_region(input, out_shape, &full, identity, opts)
+}
+
+fn zoom_dyn_region<T: Sample, U: Sample>(
+    input: &ArrayViewD<T>,
+    out_shape: &[usize],
+    region: &[Range<usize>],
     identity: bool,
     opts: &ZoomOptions,
 ) -> Result<ArrayD<U>> {
@@ -141,9 +185,9 @@ fn zoom_dyn<T: Sample, U: Sample>(
         return Err(Error::ZeroRank);
     }
     let in_shape = input.shape().to_vec();
-    let out_len: usize = out_shape.iter().product();
-    if out_len == 0 {
-        return Ok(ArrayD::from_elem(IxDyn(out_shape), U::from_f64(0.0)));
+    let region_shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
+    if region_shape.contains(&0) {
+        return Ok(ArrayD::from_elem(IxDyn(&region_shape), U::from_f64(0.0)));
     }
     if in_shape.contains(&0) {
         return Err(Error::InvalidParameter(
@@ -152,7 +196,10 @@ fn zoom_dyn<T: Sample, U: Sample>(
     }
     // scipy's early exit (gh-20999): factor 1 everywhere with prefilter returns a copy.
     if identity && opts.prefilter {
-        return Ok(input.mapv(|v| U::from_f64_trunc(v.to_f64())));
+        let sl: Vec<ndarray::SliceInfoElem> = region.iter().map(|r| r.clone().into()).collect();
+        return Ok(input
+            .slice(sl.as_slice())
+            .mapv(|v| U::from_f64_trunc(v.to_f64())));
     }
     let ext = Ext::from(opts.mode);
     let ratios: Vec<f64> = in_shape
@@ -190,12 +237,12 @@ fn zoom_dyn<T: Sample, U: Sample>(
             opts.grid_mode,
         );
         let src = coeffs.as_slice().unwrap_or(&[]);
-        interpolate(src, &cshape, out_shape, &tables, order, opts.cval)
+        interpolate(src, &cshape, region, &tables, order, opts.cval)
     } else {
         let tables = build_tables(&in_shape, out_shape, &ratios, 0, order, ext, opts.grid_mode);
         let std = input.as_standard_layout();
         let src = std.as_slice().unwrap_or(&[]);
-        interpolate(src, &in_shape, out_shape, &tables, order, opts.cval)
+        interpolate(src, &in_shape, region, &tables, order, opts.cval)
     }
 }
 
@@ -402,11 +449,12 @@ fn map_coordinate_checked(cc: f64, len: i64, ext: Ext) -> f64 {
     crate::boundary::map_coordinate(cc, len, ext)
 }
 
-/// The per-sample loop of `NI_ZoomShift`, organised by output rows (see module docs).
+/// The per-sample loop of `NI_ZoomShift`, organised by output rows (see module docs),
+/// for the output samples in `region` (a range per axis of the full output).
 fn interpolate<S: Sample, U: Sample>(
     src: &[S],
     in_shape: &[usize],
-    out_shape: &[usize],
+    region: &[Range<usize>],
     tables: &[AxisTable],
     order: usize,
     cval: f64,
@@ -414,7 +462,9 @@ fn interpolate<S: Sample, U: Sample>(
     let rank = in_shape.len();
     let k = order + 1;
     let nx_in = in_shape[rank - 1];
+    let out_shape: Vec<usize> = region.iter().map(|r| r.len()).collect();
     let nx_out = out_shape[rank - 1];
+    let xr = region[rank - 1].clone();
     let lead = rank - 1;
     let ncombo = k.pow(lead as u32);
     let mut strides = vec![1usize; rank];
@@ -422,12 +472,16 @@ fn interpolate<S: Sample, U: Sample>(
         strides[d] = strides[d + 1] * in_shape[d + 1];
     }
     let xt = &tables[rank - 1];
+    let xw = &xt.w[xr.start * k..xr.end * k];
+    let xzero = &xt.zero[xr.clone()];
     // Last-axis taps as indices into a partial row whose extra last slot holds cval.
-    let xidx: Vec<usize> = xt
-        .idx
+    let xidx: Vec<usize> = xt.idx[xr.start * k..xr.end * k]
         .iter()
         .map(|&i| if i == OUTSIDE { nx_in } else { i })
         .collect();
+    // Only the input columns these taps read need partial products.
+    let xlo = xidx.iter().copied().filter(|&i| i < nx_in).min().unwrap_or(0);
+    let xhi = xidx.iter().copied().filter(|&i| i < nx_in).max().map_or(0, |m| m + 1);
     let cval_u = U::from_f64(cval);
     let out_len: usize = out_shape.iter().product();
     let mut out: Vec<U> = vec![cval_u; out_len];
@@ -446,7 +500,7 @@ fn interpolate<S: Sample, U: Sample>(
             // Output multi-index of the leading axes.
             let mut r = row;
             for d in (0..lead).rev() {
-                oix[d] = r % out_shape[d];
+                oix[d] = region[d].start + r % out_shape[d];
                 r /= out_shape[d];
             }
             if (0..lead).any(|d| tables[d].zero[oix[d]]) {
@@ -485,8 +539,8 @@ fn interpolate<S: Sample, U: Sample>(
                     p[..nx_in].fill(pc);
                     continue;
                 }
-                let line = &src[offset..offset + nx_in];
-                let dst = &mut p[..nx_in];
+                let line = &src[offset + xlo..offset + xhi];
+                let dst = &mut p[xlo..xhi];
                 if order == 0 || lead == 0 {
                     for (d, &s) in dst.iter_mut().zip(line) {
                         *d = s.to_f64();
@@ -522,7 +576,7 @@ fn interpolate<S: Sample, U: Sample>(
                         for ((a, ix), wx) in acc
                             .iter_mut()
                             .zip(xidx.chunks_exact(2))
-                            .zip(xt.w.chunks_exact(2))
+                            .zip(xw.chunks_exact(2))
                         {
                             *a += p[ix[0]] * wx[0];
                             *a += p[ix[1]] * wx[1];
@@ -532,7 +586,7 @@ fn interpolate<S: Sample, U: Sample>(
                         for ((a, ix), wx) in acc
                             .iter_mut()
                             .zip(xidx.chunks_exact(k))
-                            .zip(xt.w.chunks_exact(k))
+                            .zip(xw.chunks_exact(k))
                         {
                             for f in 0..k {
                                 *a += p[ix[f]] * wx[f];
@@ -541,12 +595,12 @@ fn interpolate<S: Sample, U: Sample>(
                     }
                 }
             }
-            for ((o, &a), &z) in out_row.iter_mut().zip(acc.iter()).zip(xt.zero.iter()) {
+            for ((o, &a), &z) in out_row.iter_mut().zip(acc.iter()).zip(xzero.iter()) {
                 if !z {
                     *o = U::from_f64(a);
                 }
             }
         },
     );
-    Ok(ArrayD::from_shape_vec(IxDyn(out_shape), out)?)
+    Ok(ArrayD::from_shape_vec(IxDyn(&out_shape), out)?)
 }

@@ -4,7 +4,7 @@
 
 use ndarray::{Array1, Array3, ArrayD, IxDyn};
 use proptest::prelude::*;
-use resample::{gaussian_filter, zoom, zoom_to_shape, Mode, ZoomOptions};
+use resample::{gaussian_filter, zoom, zoom_to_shape, zoom_to_shape_region, Mode, ZoomOptions};
 
 const MODES: [Mode; 8] = [
     Mode::Nearest,
@@ -61,6 +61,24 @@ fn slow_linear_nearest(x: &Array3<u8>, out: [usize; 3]) -> Array3<u8> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn region_equals_slice_of_full(
+        x in vol(),
+        out in (1usize..9, 1usize..9, 1usize..9),
+        cut in (0usize..9, 0usize..9, 0usize..9, 0usize..9, 0usize..9, 0usize..9),
+        order in 0usize..6,
+        m in 0usize..8,
+    ) {
+        let shape = [out.0, out.1, out.2];
+        let r = |a: usize, b: usize, n: usize| a.min(b).min(n)..a.max(b).min(n);
+        let region = [r(cut.0, cut.1, shape[0]), r(cut.2, cut.3, shape[1]), r(cut.4, cut.5, shape[2])];
+        let opts = ZoomOptions { order, mode: MODES[m], ..ZoomOptions::default() };
+        let full = zoom_to_shape(&x.view(), &shape, &opts).unwrap();
+        let part = zoom_to_shape_region(&x.view(), &shape, &region, &opts).unwrap();
+        let expect = full.slice(ndarray::s![region[0].clone(), region[1].clone(), region[2].clone()]);
+        prop_assert_eq!(part, expect.to_owned());
+    }
 
     #[test]
     fn zoom_by_one_is_identity(x in vol(), order in 0usize..6, m in 0usize..8) {
