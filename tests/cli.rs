@@ -10,13 +10,19 @@ fn bin() -> Command {
 fn small_phantom(dir: &Path, name: &str) -> std::path::PathBuf {
     let p = dir.join(format!("{name}.npy"));
     let out = bin().args(["phantom", "--small"]).arg(&p).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     p
 }
 
 fn read_report(dir: &Path) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_path(dir.join("report.csv")).unwrap();
-    r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect()
+    r.records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect()
 }
 
 #[test]
@@ -33,15 +39,36 @@ fn prep_batch_reports_failures_and_goes_on() {
     .unwrap();
     std::fs::write(input.join("bad.raw"), [0u8; 100]).unwrap();
     let out = tmp.path().join("out");
-    let r = bin().arg("prep").arg(&input).arg("-o").arg(&out).args(["--qc", "--masks"]).output().unwrap();
-    assert_eq!(r.status.code(), Some(1), "one case failed: {}", String::from_utf8_lossy(&r.stderr));
+    let r = bin()
+        .arg("prep")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--qc", "--masks"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        r.status.code(),
+        Some(1),
+        "one case failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     assert!(String::from_utf8_lossy(&r.stderr).contains("bad"));
     let rows = read_report(&out);
     assert_eq!(rows.len(), 2);
-    let status: Vec<(&str, &str)> = rows.iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let status: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
     assert!(status.contains(&("bad", "failed")));
     assert!(status.contains(&("good", "ok")));
-    for f in ["good_clean.npy", "good_label.npy", "good_qc.png", "good_m1.nii.gz", "good_m2.nii.gz"] {
+    for f in [
+        "good_clean.npy",
+        "good_label.npy",
+        "good_qc.png",
+        "good_m1.nii.gz",
+        "good_m2.nii.gz",
+    ] {
         assert!(out.join(f).exists(), "{f}");
     }
     assert!(!out.join("bad_clean.npy").exists());
@@ -58,7 +85,14 @@ fn prep_batch_reports_failures_and_goes_on() {
     assert_eq!(label.shape(), &[1, 4]);
 
     // --skip-existing resumes: the good case is skipped, the bad one fails again.
-    let r = bin().arg("prep").arg(&input).arg("-o").arg(&out).arg("--skip-existing").output().unwrap();
+    let r = bin()
+        .arg("prep")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--skip-existing")
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(1));
     let rows = read_report(&out);
     assert!(rows.iter().any(|r| r[0] == "good" && r[1] == "skipped"));
@@ -83,7 +117,12 @@ fn no_lung_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("air.npy");
     ndarray_npy::write_npy(&p, &ndarray::Array3::<i16>::from_elem((4, 32, 32), -1000)).unwrap();
-    let r = bin().arg("step1").arg(&p).arg(tmp.path().join("o")).output().unwrap();
+    let r = bin()
+        .arg("step1")
+        .arg(&p)
+        .arg(tmp.path().join("o"))
+        .output()
+        .unwrap();
     assert!(!r.status.success());
     assert!(String::from_utf8_lossy(&r.stderr).contains("no lung found"));
 }
@@ -92,7 +131,12 @@ fn no_lung_is_a_clear_error() {
 fn zuidhof_and_info_run() {
     let tmp = tempfile::tempdir().unwrap();
     let p = small_phantom(tmp.path(), "ph");
-    let r = bin().arg("zuidhof").arg(&p).arg(tmp.path().join("z")).output().unwrap();
+    let r = bin()
+        .arg("zuidhof")
+        .arg(&p)
+        .arg(tmp.path().join("z"))
+        .output()
+        .unwrap();
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let z: ndarray::Array3<i8> = ndarray_npy::read_npy(tmp.path().join("z/lungs.npy")).unwrap();
     assert!(z.iter().any(|&v| v == 1));

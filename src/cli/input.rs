@@ -48,7 +48,11 @@ pub struct Loaded {
 const VOLUME_EXTS: [&str; 6] = [".mhd", ".mha", ".nrrd", ".nhdr", ".nii", ".nii.gz"];
 
 fn is_volume_file(p: &Path) -> bool {
-    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+    let n = p
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     VOLUME_EXTS.iter().any(|e| n.ends_with(e)) || n.ends_with(".npy")
 }
 
@@ -126,9 +130,14 @@ pub fn discover(inputs: &[PathBuf]) -> CliResult<Vec<Case>> {
         let entries = sorted_entries(input)?;
         let files: Vec<&PathBuf> = entries
             .iter()
-            .filter(|p| p.is_file() && is_volume_file(p) && !p.to_string_lossy().ends_with(".spacing.json"))
+            .filter(|p| {
+                p.is_file() && is_volume_file(p) && !p.to_string_lossy().ends_with(".spacing.json")
+            })
             .collect();
-        let dicom_dirs: Vec<&PathBuf> = entries.iter().filter(|p| p.is_dir() && has_dicom(p, 2)).collect();
+        let dicom_dirs: Vec<&PathBuf> = entries
+            .iter()
+            .filter(|p| p.is_dir() && has_dicom(p, 2))
+            .collect();
         let direct_dicom = entries.iter().any(|p| p.is_file() && is_dicom_file(p));
         if !files.is_empty() && !direct_dicom {
             for f in files {

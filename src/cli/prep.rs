@@ -76,13 +76,23 @@ struct Row {
 }
 
 fn join<T: std::fmt::Display>(v: impl IntoIterator<Item = T>) -> String {
-    v.into_iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ")
+    v.into_iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn report_csv(rows: &[Option<Row>]) -> CliResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
-        "name", "status", "error", "input", "shape", "spacing", "crop_box", "cut_num",
+        "name",
+        "status",
+        "error",
+        "input",
+        "shape",
+        "spacing",
+        "crop_box",
+        "cut_num",
         "two_lungs_found",
     ]
     .into_iter()
@@ -186,34 +196,29 @@ fn run_batch(args: &PrepArgs) -> CliResult<usize> {
 
 /// A case never takes the batch down: errors and panics both become a failed row.
 fn run_case_guarded(case: &Case, args: &PrepArgs, params: &Params) -> Row {
-    let base = Row {
+    let mut row = Row {
         name: case.name.clone(),
         input: case.source.display(),
         ..Default::default()
     };
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_case(case, args, params, base.clone())
+        run_case(case, args, params, &mut row)
     }));
-    match r {
-        Ok(Ok(row)) => row,
-        Ok(Err((mut row, e))) => {
-            row.status = "failed";
-            row.error = e;
-            row
-        }
+    let error = match r {
+        Ok(Ok(())) => return row,
+        Ok(Err(e)) => e,
         Err(p) => {
             let what = p
                 .downcast_ref::<String>()
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Row {
-                status: "failed",
-                error: format!("internal error (panic): {what}"),
-                ..base
-            }
+            format!("internal error (panic): {what}")
         }
-    }
+    };
+    row.status = "failed";
+    row.error = error;
+    row
 }
 
 fn out_paths(outdir: &Path, name: &str) -> (PathBuf, PathBuf) {
@@ -223,29 +228,20 @@ fn out_paths(outdir: &Path, name: &str) -> (PathBuf, PathBuf) {
     )
 }
 
-type CaseResult = Result<Row, (Row, String)>;
-
-fn run_case(case: &Case, args: &PrepArgs, params: &Params, mut row: Row) -> CaseResult {
+/// Runs one case, filling `row` as it goes (so a failure still reports what was learnt).
+fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> CliResult<()> {
     let (clean_path, label_path) = out_paths(&args.outdir, &case.name);
     if args.skip_existing && clean_path.exists() && label_path.exists() {
         row.status = "skipped";
-        return Ok(row);
+        return Ok(());
     }
     let t0 = Instant::now();
-    macro_rules! tryr {
-        ($e:expr) => {
-            match $e {
-                Ok(v) => v,
-                Err(e) => return Err((row, e)),
-            }
-        };
-    }
-    let loaded = tryr!(load(&case.source, args.series.clone()));
+    let loaded = load(&case.source, args.series.clone())?;
     row.seconds.push(("load", t0.elapsed().as_secs_f64()));
     let vol = &loaded.volume;
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
-    let s1 = tryr!(lungseg::step1(&vol.data.view(), &loaded.spacing, params).map_err(seg));
+    let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params).map_err(seg)?;
     row.seconds.extend(s1.timings.0.iter().copied());
     row.cut_num = s1.cut_num.to_string();
     row.two_lungs_found = s1.two_lungs_found.to_string();
@@ -253,7 +249,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, mut row: Row) -> Case
         tracing::warn!("{}: {w}", case.name);
     }
     let annotations = match &args.annotations {
-        Some(p) => tryr!(lungseg::read_annotations(p, &case.name).map_err(seg)),
+        Some(p) => lungseg::read_annotations(p, &case.name).map_err(seg)?,
         None => Vec::new(),
     };
     let geometry = Geometry {
@@ -261,21 +257,21 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, mut row: Row) -> Case
         origin: vol.origin,
         flipped: vol.meta.flipped,
     };
-    let prepared = tryr!(lungseg::prep(
+    let prepared = lungseg::prep(
         &vol.data.view(),
         &s1.m1.view(),
         &s1.m2.view(),
         &geometry,
         &annotations,
-        params
+        params,
     )
-    .map_err(seg));
+    .map_err(seg)?;
     row.seconds.extend(prepared.timings.0.iter().copied());
     row.crop_box = join(prepared.crop.iter().flatten());
     let t = Instant::now();
     let clean = prepared.clean.view().insert_axis(Axis(0));
-    tryr!(volume_io::write_npy(&clean, &clean_path).map_err(msg));
-    tryr!(volume_io::write_npy(&prepared.labels.view(), &label_path).map_err(msg));
+    volume_io::write_npy(&clean, &clean_path).map_err(msg)?;
+    volume_io::write_npy(&prepared.labels.view(), &label_path).map_err(msg)?;
     if args.masks {
         for (m, tag) in [(&s1.m1, "m1"), (&s1.m2, "m2")] {
             let mut v = Volume::new(m.mapv(u8::from));
@@ -283,16 +279,22 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, mut row: Row) -> Case
             v.origin = vol.origin;
             v.direction = vol.direction;
             let p = args.outdir.join(format!("{}_{tag}.nii.gz", case.name));
-            tryr!(volume_io::write_nifti(&v, &p).map_err(msg));
+            volume_io::write_nifti(&v, &p).map_err(msg)?;
         }
     }
     if args.qc {
-        let png = qc::render(&vol.data.view(), &s1.m1.view(), &s1.m2.view(), &loaded.spacing.get(), &prepared.crop);
+        let png = qc::render(
+            &vol.data.view(),
+            &s1.m1.view(),
+            &s1.m2.view(),
+            &loaded.spacing.get(),
+            &prepared.crop,
+        );
         let p = args.outdir.join(format!("{}_qc.png", case.name));
-        tryr!(png.and_then(|b| write_atomic(&p, &b)));
+        png.and_then(|b| write_atomic(&p, &b))?;
     }
     row.seconds.push(("save", t.elapsed().as_secs_f64()));
     row.seconds.push(("total", t0.elapsed().as_secs_f64()));
     row.status = "ok";
-    Ok(row)
+    Ok(())
 }

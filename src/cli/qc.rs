@@ -132,7 +132,11 @@ pub fn render(
             .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))
             .map_or(c.len() / 2, |(i, _)| i)
     };
-    let (cz, cy, cx) = (densest(&counts[0]), densest(&counts[1]), densest(&counts[2]));
+    let (cz, cy, cx) = (
+        densest(&counts[0]),
+        densest(&counts[1]),
+        densest(&counts[2]),
+    );
     let at = |z: usize, y: usize, x: usize| (hu[[z, y, x]], m1[[z, y, x]], m2[[z, y, x]]);
     // Coronal and sagittal are shown head up: row 0 is the last (superior) slice.
     let flip = |b: [f64; 2]| [nz as f64 - b[1], nz as f64 - b[0]];

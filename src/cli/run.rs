@@ -20,7 +20,12 @@ pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<(
     let t0 = Instant::now();
     let loaded = load(&Source::Path(input.to_path_buf()), series)?;
     let load_s = t0.elapsed().as_secs_f64();
-    let s = lungseg::step1(&loaded.volume.data.view(), &loaded.spacing, &Params::default()).map_err(seg)?;
+    let s = lungseg::step1(
+        &loaded.volume.data.view(),
+        &loaded.spacing,
+        &Params::default(),
+    )
+    .map_err(seg)?;
     mkdir(outdir)?;
     volume_io::write_npy(&s.m1.view(), &outdir.join("m1.npy")).map_err(msg)?;
     volume_io::write_npy(&s.m2.view(), &outdir.join("m2.npy")).map_err(msg)?;
@@ -43,7 +48,10 @@ pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<(
     for w in &s.warnings {
         tracing::warn!("{w}");
     }
-    write_atomic(&outdir.join("meta.json"), serde_json::to_string_pretty(&meta).map_err(msg)?.as_bytes())?;
+    write_atomic(
+        &outdir.join("meta.json"),
+        serde_json::to_string_pretty(&meta).map_err(msg)?.as_bytes(),
+    )?;
     println!("{}", serde_json::to_string(&meta["seconds"]).map_err(msg)?);
     Ok(())
 }

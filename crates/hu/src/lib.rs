@@ -108,7 +108,9 @@ pub fn to_hu(image: &mut ArrayViewMut3<i16>, rescale: &[Rescale]) -> Result<()> 
             .and(rescale)
             .par_for_each(apply);
     } else {
-        Zip::from(image.outer_iter_mut()).and(rescale).for_each(apply);
+        Zip::from(image.outer_iter_mut())
+            .and(rescale)
+            .for_each(apply);
     }
     Ok(())
 }
@@ -225,7 +227,10 @@ mod tests {
         ];
         to_hu(&mut v.view_mut(), &r).unwrap();
         // slice 0: +1 with int16 wrap; slice 1: trunc(0.5 v) + int16(-1024.7) = trunc + -1024
-        assert_eq!(v.as_slice().unwrap(), &[101, -2, -32768, -1021, -1020, -1020]);
+        assert_eq!(
+            v.as_slice().unwrap(),
+            &[101, -2, -32768, -1021, -1020, -1020]
+        );
     }
 
     #[test]

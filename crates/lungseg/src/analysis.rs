@@ -131,7 +131,11 @@ fn distance_test(
 /// grt123's refill after a top cut: the kept mask plus the original top slices, limited to
 /// `cut_num` cross dilations of the kept mask; the components of that which contain a kept
 /// component survive.
-fn regrow_cut(kept: &Array3<bool>, original: &ArrayView3<bool>, cut_num: usize) -> Result<Array3<bool>> {
+fn regrow_cut(
+    kept: &Array3<bool>,
+    original: &ArrayView3<bool>,
+    cut_num: usize,
+) -> Result<Array3<bool>> {
     let nz = kept.dim().0;
     let mut bw1 = kept.clone();
     bw1.slice_mut(s![nz - cut_num.., .., ..])
@@ -169,7 +173,11 @@ pub struct Selection {
 /// grt123's step-1 loop: [`all_slice_analysis`] with `cut_num = 0, 2, 4, …` until some
 /// component passes. Where grt123 would carry on with an empty mask (and crash later), this
 /// returns [`Error::NoLungFound`].
-pub fn select_lungs(bw: &ArrayView3<bool>, spacing: &Spacing, p: &AnalysisParams) -> Result<Selection> {
+pub fn select_lungs(
+    bw: &ArrayView3<bool>,
+    spacing: &Spacing,
+    p: &AnalysisParams,
+) -> Result<Selection> {
     let nz = bw.dim().0;
     let step = p.cut_step.max(1);
     let mut cut = 0;

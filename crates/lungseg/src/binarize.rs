@@ -59,14 +59,19 @@ fn binarize_slice(
 ) -> Result<()> {
     let sigma = [p.sigma, p.sigma];
     let below = if uniform_patch(&slice, p.bg_patch_size) {
-        let masked = ndarray::Zip::from(&slice).and(fov).map_collect(|&v, &inside| {
-            if inside {
-                v as f32 as f64
-            } else {
-                f64::NAN
-            }
-        });
-        let smooth = resample::gaussian_filter(&masked.view(), &sigma, p.truncate, Mode::Reflect, 0.0)?;
+        let masked = ndarray::Zip::from(&slice)
+            .and(fov)
+            .map_collect(
+                |&v, &inside| {
+                    if inside {
+                        v as f32 as f64
+                    } else {
+                        f64::NAN
+                    }
+                },
+            );
+        let smooth =
+            resample::gaussian_filter(&masked.view(), &sigma, p.truncate, Mode::Reflect, 0.0)?;
         smooth.mapv(|v| v < p.intensity_th)
     } else {
         let f = slice.mapv(|v| v as f32);

@@ -127,7 +127,12 @@ mod tests {
         let b = crop_box(&m.view(), &s, &MaskParams::default()).unwrap();
         // z: [4, 14] → [0, min(20, 24)]; y: [1.5→1, 7.5→7] → [0, min(10, 17)]
         assert_eq!(b, [[0, 20], [0, 10], [0, 10]]);
-        assert!(crop_box(&Array3::from_elem((2, 2, 2), false).view(), &s, &MaskParams::default()).is_err());
+        assert!(crop_box(
+            &Array3::from_elem((2, 2, 2), false).view(),
+            &s,
+            &MaskParams::default()
+        )
+        .is_err());
     }
 
     #[test]
@@ -140,7 +145,15 @@ mod tests {
             world_xyz: [5.0, 6.0, 10.0],
             diameter_mm: 4.0,
         };
-        let l = annotation_labels(&[a], [0.0; 3], &s, [10, 20, 20], false, &[[1, 9], [2, 9], [3, 9]], &p);
+        let l = annotation_labels(
+            &[a],
+            [0.0; 3],
+            &s,
+            [10, 20, 20],
+            false,
+            &[[1, 9], [2, 9], [3, 9]],
+            &p,
+        );
         assert_eq!(l.row(0).to_vec(), vec![9.0, 4.0, 2.0, 4.0]);
     }
 }

@@ -75,7 +75,13 @@ mod tests {
         let image = Array3::from_shape_vec((1, 1, 4), vec![-1000i16, 600, 600, 0]).unwrap();
         let mask = Array3::from_shape_vec((1, 1, 4), vec![true, true, false, false]).unwrap();
         let dil = Array3::from_shape_vec((1, 1, 4), vec![true, true, true, false]).unwrap();
-        let out = apply_mask(&image.view(), &mask.view(), &dil.view(), &MaskParams::default()).unwrap();
+        let out = apply_mask(
+            &image.view(),
+            &mask.view(),
+            &dil.view(),
+            &MaskParams::default(),
+        )
+        .unwrap();
         // lum(-1000) = 28; lum(600) = 255 kept inside the mask, padded in the rim; outside: pad
         assert_eq!(out.as_slice().unwrap(), &[28, 255, 170, 170]);
     }

@@ -253,7 +253,11 @@ mod tests {
         let o = PhantomOptions::small();
         let v = chest_phantom(&o);
         let [nz, ny, nx] = o.shape;
-        let lung = v.data.iter().filter(|&&h| (-900..=-800).contains(&h)).count() as f64;
+        let lung = v
+            .data
+            .iter()
+            .filter(|&&h| (-900..=-800).contains(&h))
+            .count() as f64;
         let litres = lung * o.spacing.iter().product::<f64>() / 1e6;
         assert!((2.0..6.0).contains(&litres), "lung volume {litres} L");
         assert!(v.data.iter().any(|&h| h > 600));

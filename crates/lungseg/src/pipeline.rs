@@ -135,7 +135,8 @@ pub fn prep(
     // grt123 resamples the whole volume to 1 mm and then crops; resampling only the crop gives
     // the same voxels (`zoom_to_shape_region`) with less work and memory.
     let clean = timings.time("resample", || -> Result<Array3<u8>> {
-        let (factors, _) = resample::resample_geometry(masked.shape(), &spacing.get(), &p.resolution)?;
+        let (factors, _) =
+            resample::resample_geometry(masked.shape(), &spacing.get(), &p.resolution)?;
         let shape = resample::zoom_output_shape(masked.shape(), &factors)?;
         let region: Vec<std::ops::Range<usize>> = (0..3)
             .map(|a| crop[a][0].min(shape[a])..crop[a][1].min(shape[a]))
@@ -145,7 +146,12 @@ pub fn prep(
             mode: resample::Mode::Nearest,
             ..Default::default()
         };
-        Ok(resample::zoom_to_shape_region(&masked.view(), &shape, &region, &opts)?)
+        Ok(resample::zoom_to_shape_region(
+            &masked.view(),
+            &shape,
+            &region,
+            &opts,
+        )?)
     })?;
     drop(masked);
     let dims = image.shape();

@@ -96,6 +96,9 @@ mod tests {
         assert_eq!(label_counts(&l, 3), vec![1, 1, 2, 1]);
         let keep = keep_table(3, [2]);
         let a = ndarray::arr1(&l);
-        assert_eq!(isin(&a.view(), &keep).to_vec(), vec![false, false, true, true, false]);
+        assert_eq!(
+            isin(&a.view(), &keep).to_vec(),
+            vec![false, false, true, true, false]
+        );
     }
 }

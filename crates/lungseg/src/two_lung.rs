@@ -24,7 +24,11 @@ pub struct TwoLungs {
 /// original mask between them by Euclidean distance (with `spacing`), keeps the main part of
 /// each ([`extract_main`]) and fills 2-D holes. When no split is found, `m1` is the whole mask
 /// and `m2` is empty, as in grt123.
-pub fn two_lung_only(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -> Result<TwoLungs> {
+pub fn two_lung_only(
+    bw: &ArrayView3<bool>,
+    spacing: &Spacing,
+    p: &TwoLungParams,
+) -> Result<TwoLungs> {
     spacing.validate()?;
     let mut cur = bw.to_owned();
     let mut erosions = 0;
@@ -80,8 +84,10 @@ fn split_by_distance(
     };
     let sl = s![bb[0].0..bb[0].1, bb[1].0..bb[1].1, bb[2].0..bb[2].1];
     let sampling = spacing.get();
-    let d1 = morph3d::distance_transform_edt(&seed1.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
-    let d2 = morph3d::distance_transform_edt(&seed2.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
+    let d1 =
+        morph3d::distance_transform_edt(&seed1.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
+    let d2 =
+        morph3d::distance_transform_edt(&seed2.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
     Zip::from(m1.slice_mut(sl))
         .and(m2.slice_mut(sl))
         .and(bw.slice(sl))
@@ -117,9 +123,9 @@ pub fn extract_main(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>> {
     let filtered = map_slices(bw, |slice, out| main_hulls(slice, out, cover))?;
     let (label, count) = morph3d::label(&filtered.view(), 3)?;
     let counts = label_counts(flat(&label)?, count);
-    let largest = *by_area_desc(&counts)
-        .first()
-        .ok_or(Error::EmptyMask("extract_main: no component left in a lung"))?;
+    let largest = *by_area_desc(&counts).first().ok_or(Error::EmptyMask(
+        "extract_main: no component left in a lung",
+    ))?;
     Ok(label.mapv(|l| l == largest))
 }
 
@@ -130,7 +136,7 @@ fn main_hulls(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, cover: f64)
     }
     let mut props = morph3d::regionprops(&labels.view());
     // Python's stable sort by area, descending.
-    props.sort_by(|a, b| b.area.cmp(&a.area));
+    props.sort_by_key(|r| std::cmp::Reverse(r.area));
     let total: u64 = props.iter().map(|r| r.area as u64).sum();
     let goal = total as f64 * cover;
     let mut filt = Array2::from_elem(slice.raw_dim(), false);

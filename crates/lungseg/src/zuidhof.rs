@@ -27,7 +27,10 @@ fn largest_label(labels: &[u32], count: usize) -> Option<u32> {
 /// Tissue (`> -320` HU) and the air component holding voxel `(0, 0, 0)` are background; with
 /// `fill_lung_structures` every slice keeps only its largest background component as
 /// background; the largest remaining 26-connected air component is the lungs.
-pub fn segment_lung_mask(image: &ArrayView3<i16>, fill_lung_structures: bool) -> Result<Array3<i8>> {
+pub fn segment_lung_mask(
+    image: &ArrayView3<i16>,
+    fill_lung_structures: bool,
+) -> Result<Array3<i8>> {
     // binary_image = (image > -320) + 1: 1 = air, 2 = tissue.
     let mut binary = image.mapv(|v| if v > THRESHOLD_HU { 2i8 } else { 1 });
     if binary.is_empty() {
@@ -35,11 +38,13 @@ pub fn segment_lung_mask(image: &ArrayView3<i16>, fill_lung_structures: bool) ->
     }
     let (labels, _) = morph3d::label_values(&binary.view(), Some(0i8), 3)?;
     let bg = labels[[0, 0, 0]];
-    ndarray::Zip::from(&mut binary).and(&labels).par_for_each(|b, &l| {
-        if l == bg {
-            *b = 2;
-        }
-    });
+    ndarray::Zip::from(&mut binary)
+        .and(&labels)
+        .par_for_each(|b, &l| {
+            if l == bg {
+                *b = 2;
+            }
+        });
     drop(labels);
     if fill_lung_structures {
         binary
@@ -66,11 +71,13 @@ pub fn segment_lung_mask(image: &ArrayView3<i16>, fill_lung_structures: bool) ->
     let (labels, count) = morph3d::label(&fg.view(), 3)?;
     let mut out = lungs;
     if let Some(l_max) = largest_label(flat(&labels)?, count) {
-        ndarray::Zip::from(&mut out).and(&labels).par_for_each(|o, &l| {
-            if l != l_max {
-                *o = 0;
-            }
-        });
+        ndarray::Zip::from(&mut out)
+            .and(&labels)
+            .par_for_each(|o, &l| {
+                if l != l_max {
+                    *o = 0;
+                }
+            });
     }
     Ok(out)
 }

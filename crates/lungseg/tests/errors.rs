@@ -7,7 +7,11 @@ use ndarray::Array3;
 #[test]
 fn air_only_volume_is_no_lung_found() {
     let air = Array3::<i16>::from_elem((6, 40, 40), -1000);
-    match step1(&air.view(), &Spacing::f64([2.0, 1.0, 1.0]), &Params::default()) {
+    match step1(
+        &air.view(),
+        &Spacing::f64([2.0, 1.0, 1.0]),
+        &Params::default(),
+    ) {
         Err(Error::NoLungFound { last_cut, slices }) => {
             assert_eq!(slices, 6);
             assert_eq!(last_cut, 4);
@@ -42,7 +46,12 @@ fn empty_masks_are_an_error_not_a_crash() {
 fn one_lung_is_kept_whole_as_grt123() {
     let mut bw = Array3::from_elem((6, 20, 20), false);
     bw.slice_mut(ndarray::s![1..5, 4..16, 4..16]).fill(true);
-    let r = two_lung_only(&bw.view(), &Spacing::f64([1.0; 3]), &TwoLungParams::default()).unwrap();
+    let r = two_lung_only(
+        &bw.view(),
+        &Spacing::f64([1.0; 3]),
+        &TwoLungParams::default(),
+    )
+    .unwrap();
     assert!(!r.found);
     assert_eq!(r.m1, bw);
     assert!(r.m2.iter().all(|&v| !v));

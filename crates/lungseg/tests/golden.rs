@@ -17,14 +17,27 @@ fn wsum64(bytes: impl Iterator<Item = u8>) -> String {
     format!("{h:016x}")
 }
 
-fn check<A: Copy, D: Dimension>(what: &str, a: &Array<A, D>, expected: &Value, byte: impl Fn(A) -> u8) {
+fn check<A: Copy, D: Dimension>(
+    what: &str,
+    a: &Array<A, D>,
+    expected: &Value,
+    byte: impl Fn(A) -> u8,
+) {
     let shape: Vec<usize> = a.shape().to_vec();
     let exp_shape: Vec<usize> = serde_json::from_value(expected["shape"].clone()).unwrap();
     assert_eq!(shape, exp_shape, "{what}: shape");
     let nz = a.iter().filter(|&&v| byte(v) != 0).count() as u64;
-    assert_eq!(nz, expected["nonzero"].as_u64().unwrap(), "{what}: nonzero count");
+    assert_eq!(
+        nz,
+        expected["nonzero"].as_u64().unwrap(),
+        "{what}: nonzero count"
+    );
     let h = wsum64(a.as_standard_layout().iter().map(|&v| byte(v)));
-    assert_eq!(h, expected["wsum64"].as_str().unwrap(), "{what}: content hash");
+    assert_eq!(
+        h,
+        expected["wsum64"].as_str().unwrap(),
+        "{what}: content hash"
+    );
 }
 
 fn fixture() -> Value {
@@ -38,7 +51,10 @@ fn phantom_input_matches_fixture() {
     let v = chest_phantom(&PhantomOptions::small());
     // int16 little-endian bytes
     let bytes: Vec<u8> = v.data.iter().flat_map(|x| x.to_le_bytes()).collect();
-    assert_eq!(wsum64(bytes.into_iter()), f["phantom"]["wsum64"].as_str().unwrap());
+    assert_eq!(
+        wsum64(bytes.into_iter()),
+        f["phantom"]["wsum64"].as_str().unwrap()
+    );
 }
 
 #[test]
@@ -50,14 +66,25 @@ fn step1_prep_and_zuidhof_match_oracle() {
     check("m1", &s.m1, &f["step1"]["m1"], u8::from);
     check("m2", &s.m2, &f["step1"]["m2"], u8::from);
     assert_eq!(s.cut_num as u64, f["step1"]["cut_num"].as_u64().unwrap());
-    assert_eq!(s.two_lungs_found, f["step1"]["two_lungs_found"].as_bool().unwrap());
+    assert_eq!(
+        s.two_lungs_found,
+        f["step1"]["two_lungs_found"].as_bool().unwrap()
+    );
     for (preset, key) in [(Preset::Dsb, "dsb"), (Preset::Luna, "luna")] {
         let geometry = Geometry {
             spacing,
             origin: v.origin,
             flipped: false,
         };
-        let p = prep(&v.data.view(), &s.m1.view(), &s.m2.view(), &geometry, &[], &Params::preset(preset)).unwrap();
+        let p = prep(
+            &v.data.view(),
+            &s.m1.view(),
+            &s.m2.view(),
+            &geometry,
+            &[],
+            &Params::preset(preset),
+        )
+        .unwrap();
         let ext: Vec<[usize; 2]> = serde_json::from_value(f[key]["extendbox"].clone()).unwrap();
         assert_eq!(p.crop.to_vec(), ext, "{key}: crop box");
         check(&format!("{key} clean"), &p.clean, &f[key]["clean"], |x| x);

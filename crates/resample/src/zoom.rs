@@ -149,7 +149,11 @@ pub fn zoom_to_shape_region<T: Sample, D: Dimension>(
             },
         });
     }
-    if let Some(bad) = region.iter().zip(shape).find(|(r, &n)| r.start > r.end || r.end > n) {
+    if let Some(bad) = region
+        .iter()
+        .zip(shape)
+        .find(|(r, &n)| r.start > r.end || r.end > n)
+    {
         return Err(Error::InvalidParameter(format!(
             "region {:?} is not inside the output shape {shape:?}",
             bad.0
@@ -480,8 +484,18 @@ fn interpolate<S: Sample, U: Sample>(
         .map(|&i| if i == OUTSIDE { nx_in } else { i })
         .collect();
     // Only the input columns these taps read need partial products.
-    let xlo = xidx.iter().copied().filter(|&i| i < nx_in).min().unwrap_or(0);
-    let xhi = xidx.iter().copied().filter(|&i| i < nx_in).max().map_or(0, |m| m + 1);
+    let xlo = xidx
+        .iter()
+        .copied()
+        .filter(|&i| i < nx_in)
+        .min()
+        .unwrap_or(0);
+    let xhi = xidx
+        .iter()
+        .copied()
+        .filter(|&i| i < nx_in)
+        .max()
+        .map_or(0, |m| m + 1);
     let cval_u = U::from_f64(cval);
     let out_len: usize = out_shape.iter().product();
     let mut out: Vec<U> = vec![cval_u; out_len];
