@@ -64,7 +64,7 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
             j
         }
     };
-    println!("{}", serde_json::to_string_pretty(&out).map_err(msg)?);
+    super::out(&serde_json::to_string_pretty(&out).map_err(msg)?);
     Ok(())
 }
 

@@ -20,3 +20,12 @@ pub fn msg(e: impl std::error::Error) -> String {
     }
     s
 }
+
+/// Prints a line on stdout; a closed pipe (`| head`) ends quietly instead of panicking.
+pub fn out(line: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if writeln!(o, "{line}").and_then(|_| o.flush()).is_err() {
+        std::process::exit(0);
+    }
+}

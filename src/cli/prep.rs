@@ -72,6 +72,7 @@ struct Row {
     crop_box: String,
     cut_num: String,
     two_lungs_found: String,
+    warnings: Vec<String>,
     seconds: Vec<(&'static str, f64)>,
 }
 
@@ -94,6 +95,7 @@ fn report_csv(rows: &[Option<Row>]) -> CliResult<Vec<u8>> {
         "crop_box",
         "cut_num",
         "two_lungs_found",
+        "warnings",
     ]
     .into_iter()
     .map(String::from)
@@ -111,6 +113,7 @@ fn report_csv(rows: &[Option<Row>]) -> CliResult<Vec<u8>> {
             r.crop_box.clone(),
             r.cut_num.clone(),
             r.two_lungs_found.clone(),
+            r.warnings.join("; "),
         ];
         for s in STAGES {
             rec.push(
@@ -241,6 +244,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
     let vol = &loaded.volume;
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
+    row.warnings.extend(vol.meta.warnings.iter().cloned());
     let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params).map_err(seg)?;
     row.seconds.extend(s1.timings.0.iter().copied());
     row.cut_num = s1.cut_num.to_string();
@@ -248,6 +252,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
     for w in &s1.warnings {
         tracing::warn!("{}: {w}", case.name);
     }
+    row.warnings.extend(s1.warnings.iter().cloned());
     let annotations = match &args.annotations {
         Some(p) => lungseg::read_annotations(p, &case.name).map_err(seg)?,
         None => Vec::new(),

@@ -52,7 +52,7 @@ pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<(
         &outdir.join("meta.json"),
         serde_json::to_string_pretty(&meta).map_err(msg)?.as_bytes(),
     )?;
-    println!("{}", serde_json::to_string(&meta["seconds"]).map_err(msg)?);
+    super::out(&serde_json::to_string(&meta["seconds"]).map_err(msg)?);
     Ok(())
 }
 
@@ -66,7 +66,7 @@ pub fn zuidhof(input: &Path, outdir: &Path, fill: bool) -> CliResult<()> {
     let seg_s = t.elapsed().as_secs_f64();
     mkdir(outdir)?;
     volume_io::write_npy(&lungs.view(), &outdir.join("lungs.npy")).map_err(msg)?;
-    println!("{}", json!({"load": load_s, "segment_lung_mask": seg_s}));
+    super::out(&json!({"load": load_s, "segment_lung_mask": seg_s}).to_string());
     Ok(())
 }
 
@@ -81,6 +81,6 @@ pub fn phantom(output: &Path, small: bool) -> CliResult<()> {
     volume_io::write_npy(&v.data.view(), output).map_err(msg)?;
     let side = format!("{}.spacing.json", output.display());
     write_atomic(Path::new(&side), json!(v.spacing).to_string().as_bytes())?;
-    println!("{}", json!({"shape": v.shape(), "spacing": v.spacing}));
+    super::out(&json!({"shape": v.shape(), "spacing": v.spacing}).to_string());
     Ok(())
 }

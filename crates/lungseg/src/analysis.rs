@@ -145,7 +145,7 @@ fn regrow_cut(
         ..Default::default()
     };
     let bw2 = morph3d::binary_dilation(&kept.view(), &opts)?;
-    let bw3 = bw1 & bw2;
+    let bw3 = crate::slices::and(&bw1.view(), &bw2.view());
     let (label3, count3) = morph3d::label(&bw3.view(), 1)?;
     // Every kept voxel lies in bw3, so "the label3 of each kept component's first voxel" is
     // the set of label3 components that contain any kept voxel.

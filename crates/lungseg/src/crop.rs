@@ -4,7 +4,7 @@ use std::path::Path;
 
 use ndarray::{Array2, ArrayView3};
 
-use crate::two_lung::bounding_box;
+use crate::slices::bounding_box;
 use crate::{Error, MaskParams, Result, Spacing};
 
 /// grt123's `extendbox`: per axis `[start, end)` in the resampled grid.

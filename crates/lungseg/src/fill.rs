@@ -2,7 +2,7 @@
 
 use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
 
-use crate::slices::{flat, map_slices};
+use crate::slices::{map_slices, not, on_bbox};
 use crate::Result;
 
 /// grt123's `fill_hole`: labels the background (`~bw`, 26-connected) and keeps as background
@@ -15,7 +15,7 @@ pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
     if nz == 0 || ny == 0 || nx == 0 {
         return Ok(bw.to_owned());
     }
-    let inv = bw.mapv(|v| !v);
+    let inv = not(bw);
     let (label, count) = morph3d::label(&inv.view(), 3)?;
     let mut bg = vec![false; count + 1];
     for z in [0, nz - 1] {
@@ -25,19 +25,13 @@ pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
             }
         }
     }
-    let mut out = Array3::from_elem(bw.raw_dim(), false);
-    if let Some(o) = out.as_slice_mut() {
-        for (o, &l) in o.iter_mut().zip(flat(&label)?) {
-            *o = !bg[l as usize];
-        }
-    }
-    Ok(out)
+    Ok(Zip::from(&label).par_map_collect(|&l| !bg[l as usize]))
 }
 
 /// grt123's `_fill_2d_hole`: in every slice, each 8-connected component is OR-ed with its
 /// `filled_image` (holes filled with a full 3×3 structure, within its bounding box).
 pub fn fill_2d_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
-    map_slices(bw, fill_slice)
+    on_bbox(bw, 0, |bw| map_slices(&bw, fill_slice))
 }
 
 fn fill_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>) -> Result<()> {

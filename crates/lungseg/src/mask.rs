@@ -2,19 +2,24 @@
 
 use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
 
-use crate::slices::map_slices;
+use crate::slices::{map_slices, on_bbox};
 use crate::{MaskParams, Result};
 
 /// grt123's `process_mask`: each slice is replaced by its convex hull unless the hull is more
 /// than `hull_ratio` times the slice's area, then the volume is dilated `dilation_iterations`
 /// times with the 6-connected cross.
+///
+/// Works on the mask's bounding box grown by the dilation count: nothing farther away can
+/// become true, and the zero border of the box is what the volume holds there anyway.
 pub fn process_mask(mask: &ArrayView3<bool>, p: &MaskParams) -> Result<Array3<bool>> {
-    let convex = map_slices(mask, |slice, out| hull_slice(slice, out, p.hull_ratio))?;
-    let opts = morph3d::MorphOptions {
-        iterations: p.dilation_iterations,
-        ..Default::default()
-    };
-    Ok(morph3d::binary_dilation(&convex.view(), &opts)?)
+    on_bbox(mask, p.dilation_iterations, |mask| {
+        let convex = map_slices(&mask, |slice, out| hull_slice(slice, out, p.hull_ratio))?;
+        let opts = morph3d::MorphOptions {
+            iterations: p.dilation_iterations,
+            ..Default::default()
+        };
+        Ok(morph3d::binary_dilation(&convex.view(), &opts)?)
+    })
 }
 
 fn hull_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, ratio: f64) -> Result<()> {

@@ -120,12 +120,12 @@ pub fn prep(
     spacing.validate()?;
     let p = &params.mask;
     let mut timings = Timings::default();
-    let mask = m1 | m2;
+    let mask = crate::slices::or(m1, m2);
     let crop = crop_box(&mask.view(), spacing, p)?;
     let dilated = timings.time("process_mask", || -> Result<Array3<bool>> {
         let d1 = process_mask(m1, p)?;
         let d2 = process_mask(m2, p)?;
-        Ok(d1 | d2)
+        Ok(crate::slices::or(&d1.view(), &d2.view()))
     })?;
     let masked = timings.time("apply_mask", || {
         apply_mask(image, &mask.view(), &dilated.view(), p)

@@ -37,7 +37,26 @@ pub(crate) fn isin<D: Dimension>(
     labels: &ndarray::ArrayView<u32, D>,
     keep: &[bool],
 ) -> ndarray::Array<bool, D> {
-    labels.mapv(|l| keep.get(l as usize).copied().unwrap_or(false))
+    ndarray::Zip::from(labels).par_map_collect(|&l| keep.get(l as usize).copied().unwrap_or(false))
+}
+
+/// `a | b` elementwise, in parallel.
+pub(crate) fn or(a: &ArrayView3<bool>, b: &ArrayView3<bool>) -> Array3<bool> {
+    ndarray::Zip::from(a)
+        .and(b)
+        .par_map_collect(|&x, &y| x || y)
+}
+
+/// `a & b` elementwise, in parallel.
+pub(crate) fn and(a: &ArrayView3<bool>, b: &ArrayView3<bool>) -> Array3<bool> {
+    ndarray::Zip::from(a)
+        .and(b)
+        .par_map_collect(|&x, &y| x && y)
+}
+
+/// `!a` elementwise, in parallel.
+pub(crate) fn not(a: &ArrayView3<bool>) -> Array3<bool> {
+    ndarray::Zip::from(a).par_map_collect(|&x| !x)
 }
 
 /// Voxel counts per label (index 0 = background).
@@ -73,8 +92,76 @@ pub(crate) fn by_area_desc(counts: &[u64]) -> Vec<u32> {
     order
 }
 
+/// Half-open `(start, end)` per axis of the true voxels, `None` when there are none.
+/// Parallel over z-slices, scanning contiguous rows with `position` / `rposition`.
+pub(crate) fn bounding_box(bw: &ArrayView3<bool>) -> Option<[(usize, usize); 3]> {
+    type Bb = Option<[(usize, usize); 3]>;
+    let merge = |a: Bb, b: Bb| match (a, b) {
+        (Some(a), Some(b)) => Some(std::array::from_fn(|i| {
+            (a[i].0.min(b[i].0), a[i].1.max(b[i].1))
+        })),
+        (a, None) => a,
+        (None, b) => b,
+    };
+    bw.axis_iter(Axis(0))
+        .into_par_iter()
+        .enumerate()
+        .map(|(z, plane)| {
+            let mut bb: Bb = None;
+            for (y, row) in plane.outer_iter().enumerate() {
+                let hit = match row.as_slice() {
+                    Some(r) => r
+                        .iter()
+                        .position(|&v| v)
+                        .map(|a| (a, r.iter().rposition(|&v| v).unwrap_or(a))),
+                    None => {
+                        let a = row.iter().position(|&v| v);
+                        a.map(|a| {
+                            (
+                                a,
+                                row.len() - 1 - row.iter().rev().position(|&v| v).unwrap_or(0),
+                            )
+                        })
+                    }
+                };
+                if let Some((x0, x1)) = hit {
+                    bb = merge(bb, Some([(z, z + 1), (y, y + 1), (x0, x1 + 1)]));
+                }
+            }
+            bb
+        })
+        .reduce(|| None, merge)
+}
+
+/// Runs `f` on the part of `mask` inside its bounding box grown by `margin` voxels (clamped
+/// to the volume) and returns `f`'s result pasted into an all-false volume of the full size.
+///
+/// Valid for stages whose output is false wherever the input is false farther than `margin`
+/// from any true voxel, and whose result inside the box does not depend on the empty rows,
+/// columns and slices outside it: cropping keeps the raster order of the true voxels, so
+/// labels, areas and their tie-breaks are unchanged.
+pub(crate) fn on_bbox<F>(mask: &ArrayView3<bool>, margin: usize, f: F) -> Result<Array3<bool>>
+where
+    F: FnOnce(ArrayView3<bool>) -> Result<Array3<bool>>,
+{
+    let Some(bb) = bounding_box(mask) else {
+        return f(mask.view());
+    };
+    let dims = mask.shape();
+    let r: Vec<std::ops::Range<usize>> = (0..3)
+        .map(|a| bb[a].0.saturating_sub(margin)..(bb[a].1 + margin).min(dims[a]))
+        .collect();
+    let sl = ndarray::s![r[0].clone(), r[1].clone(), r[2].clone()];
+    let part = f(mask.slice(sl))?;
+    let mut out = Array3::from_elem(mask.raw_dim(), false);
+    out.slice_mut(sl).assign(&part);
+    Ok(out)
+}
+
 /// The contiguous data of a standard-layout array.
-pub(crate) fn flat<A, D: Dimension>(a: &ndarray::Array<A, D>) -> Result<&[A]> {
+pub(crate) fn flat<A, S: ndarray::Data<Elem = A>, D: Dimension>(
+    a: &ndarray::ArrayBase<S, D>,
+) -> Result<&[A]> {
     a.as_slice()
         .ok_or_else(|| crate::Error::Invalid("internal: array not contiguous".into()))
 }
@@ -82,6 +169,23 @@ pub(crate) fn flat<A, D: Dimension>(a: &ndarray::Array<A, D>) -> Result<&[A]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bbox_and_on_bbox() {
+        let mut a = Array3::from_elem((4, 5, 6), false);
+        assert!(bounding_box(&a.view()).is_none());
+        a[[1, 2, 3]] = true;
+        a[[2, 4, 0]] = true;
+        assert_eq!(bounding_box(&a.view()), Some([(1, 3), (2, 5), (0, 4)]));
+        let t = a.t();
+        assert_eq!(bounding_box(&t), Some([(0, 4), (2, 5), (1, 3)]));
+        let out = on_bbox(&a.view(), 1, |v| {
+            assert_eq!(v.dim(), (4, 5, 5));
+            Ok(v.mapv(|x| !x))
+        })
+        .unwrap();
+        assert!(!out[[1, 2, 3]] && out[[0, 0, 0]] && !out[[0, 0, 5]]);
+    }
 
     #[test]
     fn stable_area_order() {

@@ -1,9 +1,10 @@
 //! Step 1d: splitting the mask into the two lungs.
 
 use ndarray::{s, Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
+use rayon::prelude::*;
 
 use crate::fill::fill_2d_hole;
-use crate::slices::{by_area_desc, flat, label_counts, map_slices};
+use crate::slices::{bounding_box, by_area_desc, flat, label_counts, map_slices, on_bbox};
 use crate::{Error, Result, Spacing, TwoLungParams};
 
 /// The result of [`two_lung_only`].
@@ -30,27 +31,41 @@ pub fn two_lung_only(
     p: &TwoLungParams,
 ) -> Result<TwoLungs> {
     spacing.validate()?;
-    let mut cur = bw.to_owned();
+    // The eroded mask; `None` until the first erosion (no copy of `bw` when none is needed).
+    let mut eroded: Option<Array3<bool>> = None;
     let mut erosions = 0;
     let mut pair = None;
     while erosions < p.max_iter {
-        let (label, count) = morph3d::label(&cur.view(), 2)?;
+        let cur = eroded.as_ref().map_or_else(|| bw.view(), |e| e.view());
+        let (label, count) = morph3d::label(&cur, 2)?;
         let counts = label_counts(flat(&label)?, count);
         let order = by_area_desc(&counts);
         if order.len() > 1
             && (counts[order[0] as usize] as f64) / (counts[order[1] as usize] as f64) < p.max_ratio
         {
             let (a, b) = (order[0], order[1]);
-            pair = Some((label.mapv(|l| l == a), label.mapv(|l| l == b)));
+            let mut s1 = Array3::from_elem(bw.raw_dim(), false);
+            let mut s2 = Array3::from_elem(bw.raw_dim(), false);
+            Zip::from(&mut s1)
+                .and(&mut s2)
+                .and(&label)
+                .par_for_each(|x, y, &l| {
+                    *x = l == a;
+                    *y = l == b;
+                });
+            pair = Some((s1, s2));
             break;
         }
-        cur = morph3d::binary_erosion(&cur.view(), &morph3d::MorphOptions::default())?;
+        eroded = Some(morph3d::binary_erosion(
+            &cur,
+            &morph3d::MorphOptions::default(),
+        )?);
         erosions += 1;
     }
-    drop(cur);
+    drop(eroded);
     let (m1, m2, found) = match pair {
         Some((bw1, bw2)) => {
-            let (m1, m2) = split_by_distance(bw, &bw1, &bw2, spacing)?;
+            let (m1, m2) = split_by_distance(bw, bw1, bw2, spacing)?;
             (
                 extract_main(&m1.view(), p.cover)?,
                 extract_main(&m2.view(), p.cover)?,
@@ -69,14 +84,27 @@ pub fn two_lung_only(
 
 /// `bw & (d1 < d2)` and `bw & (d1 > d2)` with `d = distance_transform_edt(~seed, spacing)`.
 ///
-/// Both seeds lie inside `bw`, so the transforms are computed on `bw`'s bounding box only: the
-/// nearest seed voxel of any voxel in the box is in the box, so the values there are unchanged.
+/// A seed voxel has distance 0 to its own seed and a positive one to the other (the seeds are
+/// disjoint), so it goes to its own side without any transform. Only when `bw` has voxels in
+/// neither seed are the transforms computed, and then on `bw`'s bounding box only: both seeds
+/// lie inside it, so the nearest seed voxel of any voxel in the box is in the box and the
+/// values there are unchanged.
 fn split_by_distance(
     bw: &ArrayView3<bool>,
-    seed1: &Array3<bool>,
-    seed2: &Array3<bool>,
+    seed1: Array3<bool>,
+    seed2: Array3<bool>,
     spacing: &Spacing,
 ) -> Result<(Array3<bool>, Array3<bool>)> {
+    let bw_std = bw.as_standard_layout();
+    let (m, a, b) = (flat(&bw_std)?, flat(&seed1)?, flat(&seed2)?);
+    const CHUNK: usize = 1 << 16;
+    let rest = m
+        .par_chunks(CHUNK)
+        .zip(a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK)))
+        .any(|(m, (a, b))| m.iter().zip(a).zip(b).any(|((&m, &a), &b)| m && !a && !b));
+    if !rest {
+        return Ok((seed1, seed2));
+    }
     let mut m1 = Array3::from_elem(bw.raw_dim(), false);
     let mut m2 = Array3::from_elem(bw.raw_dim(), false);
     let Some(bb) = bounding_box(bw) else {
@@ -100,26 +128,14 @@ fn split_by_distance(
     Ok((m1, m2))
 }
 
-/// Half-open `(start, end)` per axis of the true voxels, `None` when there are none.
-pub(crate) fn bounding_box(bw: &ArrayView3<bool>) -> Option<[(usize, usize); 3]> {
-    let mut bb = [(usize::MAX, 0usize); 3];
-    let mut any = false;
-    for ((z, y, x), &v) in bw.indexed_iter() {
-        if v {
-            any = true;
-            for (b, i) in bb.iter_mut().zip([z, y, x]) {
-                b.0 = b.0.min(i);
-                b.1 = b.1.max(i + 1);
-            }
-        }
-    }
-    any.then_some(bb)
-}
-
 /// grt123's `_extract_main`: in each slice keep the convex hulls of the largest 8-connected
 /// components that together cover `cover` of the slice's area, then keep the largest
 /// 26-connected component of the result.
 pub fn extract_main(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>> {
+    on_bbox(bw, 0, |bw| extract_main_dense(&bw, cover))
+}
+
+fn extract_main_dense(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>> {
     let filtered = map_slices(bw, |slice, out| main_hulls(slice, out, cover))?;
     let (label, count) = morph3d::label(&filtered.view(), 3)?;
     let counts = label_counts(flat(&label)?, count);
@@ -158,18 +174,4 @@ fn main_hulls(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, cover: f64)
         .and(&filt)
         .for_each(|o, &m, &f| *o = m && f);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bbox_of_mask() {
-        let mut a = Array3::from_elem((4, 5, 6), false);
-        assert!(bounding_box(&a.view()).is_none());
-        a[[1, 2, 3]] = true;
-        a[[2, 4, 0]] = true;
-        assert_eq!(bounding_box(&a.view()), Some([(1, 3), (2, 5), (0, 4)]));
-    }
 }

@@ -15,10 +15,14 @@ pub fn convex_hull_image(image: &ArrayView2<bool>) -> Array2<bool> {
     let mut out = Array2::from_elem((h, w), false);
     let mut pts: Vec<(i64, i64)> = Vec::new();
     for (r, row) in image.outer_iter().enumerate() {
-        let first = row.iter().position(|&v| v);
-        let Some(first) = first else { continue };
-        let last = row.iter().rposition(|&v| v).unwrap_or(first);
-        let (y, _) = (2 * r as i64, 0);
+        let (first, last) = match row.as_slice() {
+            Some(sl) => (sl.iter().position(|&v| v), sl.iter().rposition(|&v| v)),
+            None => (row.iter().position(|&v| v), row.iter().rposition(|&v| v)),
+        };
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        let y = 2 * r as i64;
         for c in [first, last] {
             let x = 2 * c as i64;
             pts.extend_from_slice(&[(y - 1, x), (y + 1, x), (y, x - 1), (y, x + 1)]);
@@ -56,8 +60,12 @@ pub fn convex_hull_image(image: &ArrayView2<bool>) -> Array2<bool> {
         let lo = lo.max(0);
         let hi = hi.min(w as i64 - 1);
         if lo <= hi {
-            for c in lo..=hi {
-                out[(r, c as usize)] = true;
+            let mut row = out.row_mut(r);
+            match row.as_slice_mut() {
+                Some(sl) => sl[lo as usize..=hi as usize].fill(true),
+                None => row
+                    .slice_mut(ndarray::s![lo as usize..=hi as usize])
+                    .fill(true),
             }
         }
     }

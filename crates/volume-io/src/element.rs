@@ -98,19 +98,29 @@ pub(crate) fn decode_any(
     shape: [usize; 3],
 ) -> crate::AnyVolume {
     fn go<T: Element>(bytes: &[u8], big: bool, shape: [usize; 3]) -> crate::AnyVolume {
+        use rayon::prelude::*;
         let n = shape[0] * shape[1] * shape[2];
-        let mut v = Vec::with_capacity(n);
-        if big && T::SIZE > 1 {
-            let mut tmp = [0u8; 8];
-            for c in bytes.chunks_exact(T::SIZE).take(n) {
-                for (i, b) in c.iter().rev().enumerate() {
-                    tmp[i] = *b;
+        let mut v = vec![T::default(); n];
+        // Parallel in blocks of whole values: decoding is memory-bound and volumes are large.
+        const BLOCK: usize = 1 << 16;
+        let src = &bytes[..(n * T::SIZE).min(bytes.len())];
+        v.par_chunks_mut(BLOCK)
+            .zip(src.par_chunks(BLOCK * T::SIZE))
+            .for_each(|(dst, src)| {
+                if big && T::SIZE > 1 {
+                    let mut tmp = [0u8; 8];
+                    for (d, c) in dst.iter_mut().zip(src.chunks_exact(T::SIZE)) {
+                        for (i, b) in c.iter().rev().enumerate() {
+                            tmp[i] = *b;
+                        }
+                        *d = T::from_le(&tmp[..T::SIZE]);
+                    }
+                } else {
+                    for (d, c) in dst.iter_mut().zip(src.chunks_exact(T::SIZE)) {
+                        *d = T::from_le(c);
+                    }
                 }
-                v.push(T::from_le(&tmp[..T::SIZE]));
-            }
-        } else {
-            v.extend(bytes.chunks_exact(T::SIZE).take(n).map(T::from_le));
-        }
+            });
         // The length was checked by the caller, so the shape always matches.
         let data = Array3::from_shape_vec((shape[0], shape[1], shape[2]), v)
             .unwrap_or_else(|_| Array3::default((0, 0, 0)));

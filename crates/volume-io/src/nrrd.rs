@@ -180,28 +180,30 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
     let nbytes = checked_count(shape, dtype.size()).ok_or_else(|| bad("sizes overflow".into()))?;
     // Data.
     let detached = get("data file").or_else(|| get("datafile"));
-    let (data_path, body, num_files): (PathBuf, Vec<u8>, usize) = match detached {
+    let detached_bytes;
+    let (data_path, body, num_files): (PathBuf, &[u8], usize) = match detached {
         Some(name) if name != "LOCAL" => {
             let p = resolve_inside(path, name)?;
-            let b = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-            (p, b, 2)
+            detached_bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
+            (p, &detached_bytes, 2)
         }
         _ => {
             let start = data_start.ok_or_else(|| bad("no blank line before the data".into()))?;
-            (path.to_path_buf(), bytes[start..].to_vec(), 1)
+            (path.to_path_buf(), &bytes[start..], 1)
         }
     };
     let skip: i64 = get("byte skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let voxels = if gz {
-        let out = inflate_limited(&data_path, &body, nbytes)?;
-        if out.len() != nbytes {
+    let inflated;
+    let voxels: &[u8] = if gz {
+        inflated = inflate_limited(&data_path, body, nbytes)?;
+        if inflated.len() != nbytes {
             return Err(Error::DataSize {
                 path: data_path,
                 expected: nbytes as u64,
-                found: out.len() as u64,
+                found: inflated.len() as u64,
             });
         }
-        out
+        &inflated
     } else {
         let start = if skip == -1 {
             body.len().saturating_sub(nbytes)
@@ -216,9 +218,9 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
                 found: avail as u64,
             });
         }
-        body[start..start + nbytes].to_vec()
+        &body[start..start + nbytes]
     };
-    let mut v = decode_any(dtype, &voxels, big, shape);
+    let mut v = decode_any(dtype, voxels, big, shape);
     v.set_geometry(
         spacing,
         [origin_xyz[2], origin_xyz[1], origin_xyz[0]],
