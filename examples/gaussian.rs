@@ -4,8 +4,10 @@
 //! cargo run --release --example gaussian -- IN.npy OUT.npy --sigma s[,s,s] [--truncate t] [--mode M] [--cval V]
 //! ```
 
+mod common;
+
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Parser;
 use lungprep::resample::{self, Mode, Sample};
@@ -33,23 +35,6 @@ struct Args {
     cval: f64,
 }
 
-/// The `descr` of a `.npy` header, normalised to kind+size (e.g. `u1`, `f8`).
-fn npy_dtype(path: &Path) -> Result<String, Box<dyn Error>> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut head = vec![0u8; 4096];
-    let n = f.read(&mut head)?;
-    let text = String::from_utf8_lossy(&head[..n]);
-    let at = text.find("'descr'").ok_or("not a .npy file (no descr)")?;
-    let rest = &text[at + 7..];
-    let q1 = rest.find('\'').ok_or("bad descr")?;
-    let rest = &rest[q1 + 1..];
-    let q2 = rest.find('\'').ok_or("bad descr")?;
-    Ok(rest[..q2]
-        .trim_start_matches(['<', '>', '|', '='])
-        .to_string())
-}
-
 fn run<T: Sample + ReadableElement + WritableElement>(
     args: &Args,
     mode: Mode,
@@ -63,7 +48,7 @@ fn run<T: Sample + ReadableElement + WritableElement>(
 fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
     let mode: Mode = args.mode.parse()?;
-    match npy_dtype(&args.input)?.as_str() {
+    match common::npy_dtype(&args.input)?.as_str() {
         "u1" => run::<u8>(&args, mode),
         "i1" => run::<i8>(&args, mode),
         "u2" => run::<u16>(&args, mode),

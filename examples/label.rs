@@ -1,8 +1,10 @@
 //! `label IN.npy OUT.npy [--connectivity C]`: scipy.ndimage.label of a mask, int32 labels out.
 
+mod common;
+
 use clap::Parser;
 use lungprep::morph3d;
-use ndarray::ArrayD;
+
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -14,49 +16,10 @@ struct Args {
     connectivity: usize,
 }
 
-/// Reads a `.npy` of bool or any common integer / float dtype as a mask (nonzero = true).
-fn read_mask(path: &std::path::Path) -> Result<ArrayD<bool>, Box<dyn std::error::Error>> {
-    macro_rules! try_as {
-        ($($t:ty),*) => {$(
-            if let Ok(a) = ndarray_npy::read_npy::<_, ArrayD<$t>>(path) {
-                #[allow(clippy::float_cmp)]
-                return Ok(a.mapv(|v| v != <$t>::default()));
-            }
-        )*};
-    }
-    try_as!(bool, u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
-    Err(format!("{}: unsupported .npy dtype", path.display()).into())
-}
-
-/// With `MORPH3D_TIMING=N` in the environment, runs `f` N times and prints the best wall time
-/// to stderr as `kernel_seconds: S` (used by scripts/bench_morph3d.py); otherwise runs it once.
-fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
-    let reps: usize = std::env::var("MORPH3D_TIMING")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if reps == 0 {
-        return f();
-    }
-    let mut best = f64::INFINITY;
-    let mut out = None;
-    for _ in 0..reps {
-        let t = std::time::Instant::now();
-        let r = f()?;
-        best = best.min(t.elapsed().as_secs_f64());
-        out = Some(r);
-    }
-    eprintln!("kernel_seconds: {best}");
-    match out {
-        Some(r) => Ok(r),
-        None => f(),
-    }
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let mask = read_mask(&args.input)?;
-    let (labels, count) = timed(|| morph3d::label(&mask.view(), args.connectivity))?;
+    let mask = common::read_mask(&args.input)?;
+    let (labels, count) = common::timed(|| morph3d::label(&mask.view(), args.connectivity))?;
     if count > i32::MAX as usize {
         return Err("more labels than fit in int32".into());
     }

@@ -1,6 +1,8 @@
 //! `regionprops LABELS.npy`: one JSON object per region on stdout (label, area, bbox as
 //! skimage's `(min..., max...)`, centroid, and eccentricity in 2D).
 
+mod common;
+
 use clap::Parser;
 use lungprep::morph3d;
 use ndarray::ArrayD;
@@ -33,36 +35,11 @@ fn read_labels(path: &std::path::Path) -> Result<ArrayD<u32>, Box<dyn std::error
     Err(format!("{}: unsupported .npy dtype", path.display()).into())
 }
 
-/// With `MORPH3D_TIMING=N` in the environment, runs `f` N times and prints the best wall time
-/// to stderr as `kernel_seconds: S` (used by scripts/bench_morph3d.py); otherwise runs it once.
-fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
-    let reps: usize = std::env::var("MORPH3D_TIMING")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if reps == 0 {
-        return f();
-    }
-    let mut best = f64::INFINITY;
-    let mut out = None;
-    for _ in 0..reps {
-        let t = std::time::Instant::now();
-        let r = f()?;
-        best = best.min(t.elapsed().as_secs_f64());
-        out = Some(r);
-    }
-    eprintln!("kernel_seconds: {best}");
-    match out {
-        Some(r) => Ok(r),
-        None => f(),
-    }
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let labels = read_labels(&args.labels)?;
     let regions =
-        timed(|| Ok::<_, std::convert::Infallible>(morph3d::regionprops(&labels.view())))?;
+        common::timed(|| Ok::<_, std::convert::Infallible>(morph3d::regionprops(&labels.view())))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for r in &regions {

@@ -5,8 +5,10 @@
 //! cargo run --release --example resample -- IN.npy OUT.npy --spacing a,b,c --new-spacing a,b,c --order K
 //! ```
 
+mod common;
+
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Parser;
 use lungprep::resample::{self, Sample};
@@ -31,23 +33,6 @@ struct Args {
     order: usize,
 }
 
-/// The `descr` of a `.npy` header, normalised to kind+size (e.g. `u1`, `f8`).
-fn npy_dtype(path: &Path) -> Result<String, Box<dyn Error>> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut head = vec![0u8; 4096];
-    let n = f.read(&mut head)?;
-    let text = String::from_utf8_lossy(&head[..n]);
-    let at = text.find("'descr'").ok_or("not a .npy file (no descr)")?;
-    let rest = &text[at + 7..];
-    let q1 = rest.find('\'').ok_or("bad descr")?;
-    let rest = &rest[q1 + 1..];
-    let q2 = rest.find('\'').ok_or("bad descr")?;
-    Ok(rest[..q2]
-        .trim_start_matches(['<', '>', '|', '='])
-        .to_string())
-}
-
 fn run<T: Sample + ReadableElement + WritableElement>(
     args: &Args,
 ) -> Result<Vec<f64>, Box<dyn Error>> {
@@ -60,7 +45,7 @@ fn run<T: Sample + ReadableElement + WritableElement>(
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
-    let ts = match npy_dtype(&args.input)?.as_str() {
+    let ts = match common::npy_dtype(&args.input)?.as_str() {
         "u1" => run::<u8>(&args)?,
         "i1" => run::<i8>(&args)?,
         "u2" => run::<u16>(&args)?,

@@ -7,8 +7,10 @@
 //! The output dtype is the input's unless `--output-dtype` (numpy name: uint8, int16,
 //! float32, ... or `u1`, `<f4`, ...) is given.
 
+mod common;
+
 use std::error::Error;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Parser;
 use lungprep::resample::{self, Mode, Sample, ZoomOptions};
@@ -51,39 +53,6 @@ struct Args {
     /// Output dtype (numpy name).
     #[arg(long)]
     output_dtype: Option<String>,
-}
-
-/// The `descr` of a `.npy` header, normalised to kind+size (e.g. `u1`, `f8`).
-fn npy_dtype(path: &Path) -> Result<String, Box<dyn Error>> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
-    let mut head = vec![0u8; 4096];
-    let n = f.read(&mut head)?;
-    let text = String::from_utf8_lossy(&head[..n]);
-    let at = text.find("'descr'").ok_or("not a .npy file (no descr)")?;
-    let rest = &text[at + 7..];
-    let q1 = rest.find('\'').ok_or("bad descr")?;
-    let rest = &rest[q1 + 1..];
-    let q2 = rest.find('\'').ok_or("bad descr")?;
-    Ok(normalise_dtype(&rest[..q2]))
-}
-
-fn normalise_dtype(d: &str) -> String {
-    let d = d.trim_start_matches(['<', '>', '|', '=']);
-    match d {
-        "uint8" => "u1",
-        "int8" => "i1",
-        "uint16" => "u2",
-        "int16" => "i2",
-        "uint32" => "u4",
-        "int32" => "i4",
-        "uint64" => "u8",
-        "int64" => "i8",
-        "float32" => "f4",
-        "float64" => "f8",
-        other => other,
-    }
-    .to_string()
 }
 
 fn run<T, U>(args: &Args, opts: &ZoomOptions) -> Result<(), Box<dyn Error>>
@@ -135,11 +104,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         prefilter: !args.no_prefilter,
         grid_mode: args.grid_mode,
     };
-    let inp = npy_dtype(&args.input)?;
+    let inp = common::npy_dtype(&args.input)?;
     let out = args
         .output_dtype
         .as_deref()
-        .map(normalise_dtype)
+        .map(common::normalise_dtype)
         .unwrap_or_else(|| inp.clone());
     match inp.as_str() {
         "u1" => dispatch_out!(u8, out.as_str(), &args, &opts),

@@ -171,33 +171,13 @@ pub fn discover(inputs: &[PathBuf]) -> CliResult<Vec<Case>> {
     Ok(cases)
 }
 
-/// Reads the `[sz, sy, sx]` sidecar the oracle accepts next to a `.npy` volume.
-fn npy_spacing(path: &Path) -> CliResult<Option<[f64; 3]>> {
-    let side = PathBuf::from(format!("{}.spacing.json", path.display()));
-    if !side.exists() {
-        return Ok(None);
-    }
-    let text = fs::read_to_string(&side).map_err(|e| format!("{}: {}", side.display(), msg(e)))?;
-    let v: Vec<f64> =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {}", side.display(), msg(e)))?;
-    <[f64; 3]>::try_from(v)
-        .map(Some)
-        .map_err(|_| format!("{}: expected [sz, sy, sx]", side.display()))
-}
-
 /// Loads a case as an int16 HU volume.
 pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
     let volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
         Source::Path(p) => {
             let opts = ReadOptions { series_uid: series };
-            let mut v = volume_io::read_hu(p, &opts).map_err(msg)?;
-            if p.extension().is_some_and(|e| e == "npy") {
-                if let Some(s) = npy_spacing(p)? {
-                    v.spacing = s;
-                }
-            }
-            v
+            volume_io::read_hu(p, &opts).map_err(msg)?
         }
     };
     let spacing = if volume.meta.format == Format::Dicom {
