@@ -180,11 +180,14 @@ mod tests {
         let t = a.t();
         assert_eq!(bounding_box(&t), Some([(0, 4), (2, 5), (1, 3)]));
         let out = on_bbox(&a.view(), 1, |v| {
-            assert_eq!(v.dim(), (4, 5, 5));
+            // z 0..4 (1..3 grown by 1), y 1..5 (2..5 grown, clamped), x 0..5 (0..4 grown)
+            assert_eq!(v.dim(), (4, 4, 5));
             Ok(v.mapv(|x| !x))
         })
         .unwrap();
-        assert!(!out[[1, 2, 3]] && out[[0, 0, 0]] && !out[[0, 0, 5]]);
+        // Inside the box the closure's result; outside it false.
+        assert!(!out[[1, 2, 3]] && out[[0, 1, 0]]);
+        assert!(!out[[0, 0, 0]] && !out[[0, 1, 5]]);
     }
 
     #[test]
