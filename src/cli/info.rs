@@ -71,7 +71,7 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
 /// Writes a scan in the format named by `output`'s extension, keeping its element type.
 pub fn convert(input: &Path, output: &Path, series: Option<String>) -> CliResult<()> {
     let v = volume_io::read(input, &ReadOptions { series_uid: series }).map_err(msg)?;
-    write_any(&v, output)?;
+    volume_io::write_volume(&v, output).map_err(msg)?;
     tracing::info!(
         "{} → {} ({} {:?})",
         input.display(),
@@ -80,39 +80,4 @@ pub fn convert(input: &Path, output: &Path, series: Option<String>) -> CliResult
         v.shape()
     );
     Ok(())
-}
-
-macro_rules! each {
-    ($any:expr, $v:ident => $e:expr) => {
-        match $any {
-            AnyVolume::U8($v) => $e,
-            AnyVolume::I8($v) => $e,
-            AnyVolume::U16($v) => $e,
-            AnyVolume::I16($v) => $e,
-            AnyVolume::U32($v) => $e,
-            AnyVolume::I32($v) => $e,
-            AnyVolume::U64($v) => $e,
-            AnyVolume::I64($v) => $e,
-            AnyVolume::F32($v) => $e,
-            AnyVolume::F64($v) => $e,
-        }
-    };
-}
-
-/// Writes any volume to `.npy`, `.nii`/`.nii.gz` or `.mhd`/`.mha` by extension.
-pub fn write_any(v: &AnyVolume, output: &Path) -> CliResult<()> {
-    let name = output.to_string_lossy().to_ascii_lowercase();
-    let r = if name.ends_with(".npy") {
-        each!(v, x => volume_io::write_npy(&x.data.view(), output))
-    } else if name.ends_with(".nii") || name.ends_with(".nii.gz") {
-        each!(v, x => volume_io::write_nifti(x, output))
-    } else if name.ends_with(".mhd") || name.ends_with(".mha") {
-        each!(v, x => volume_io::write_mhd(x, output))
-    } else {
-        return Err(format!(
-            "{}: unknown output format (use .npy, .nii, .nii.gz, .mhd or .mha)",
-            output.display()
-        ));
-    };
-    r.map_err(msg)
 }

@@ -104,6 +104,24 @@ pub fn write_nifti<T: Element>(vol: &Volume<T>, path: &Path) -> Result<()> {
     nifti_io::write_nifti(vol, path)
 }
 
+/// Writes any volume in the format its extension names, keeping its element type: `.npy`
+/// (array only), `.nii` / `.nii.gz`, `.mhd` (+ `.raw`) or `.mha`; atomically.
+pub fn write_volume(vol: &AnyVolume, path: &Path) -> Result<()> {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".npy") {
+        any::each!(vol, v => write_npy(&v.data.view(), path))
+    } else if name.ends_with(".nii") || name.ends_with(".nii.gz") {
+        any::each!(vol, v => write_nifti(v, path))
+    } else if name.ends_with(".mhd") || name.ends_with(".mha") {
+        any::each!(vol, v => write_mhd(v, path))
+    } else {
+        Err(Error::Unsupported {
+            path: path.to_path_buf(),
+            what: "output format (use .npy, .nii, .nii.gz, .mhd or .mha)".into(),
+        })
+    }
+}
+
 /// Reads an `.npy` volume (see [`read_npy_volume`]).
 pub fn read_npy(path: &Path) -> Result<AnyVolume> {
     read_npy_volume(path)
