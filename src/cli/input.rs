@@ -4,7 +4,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use lungprep::lungseg::{self, phantom, Spacing};
+use lungprep::lungseg::{phantom, Spacing};
 use lungprep::volume_io::{self, Format, ReadOptions, Volume};
 
 use super::{msg, CliResult};
@@ -189,24 +189,7 @@ pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
     Ok(Loaded { volume, spacing })
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+/// Writes `bytes` to `path` atomically (volume-io's temporary-file-and-rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult<()> {
-    let tmp = tmp_path(path);
-    fs::write(&tmp, bytes)
-        .and_then(|_| fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            format!("{}: {}", path.display(), msg(e))
-        })
-}
-
-/// A temporary name beside `path`.
-pub fn tmp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    path.with_file_name(format!(".{name}.tmp{}", std::process::id()))
-}
-
-/// Lets lungseg's error type render through the CLI's error chain.
-pub fn seg(e: lungseg::Error) -> String {
-    msg(e)
+    volume_io::write_bytes_atomic(path, bytes).map_err(msg)
 }

@@ -11,7 +11,7 @@ use lungprep::lungseg::{self, Geometry, Params, Preset};
 use lungprep::volume_io::{self, Volume};
 use ndarray::Axis;
 
-use super::input::{discover, load, seg, write_atomic, Case};
+use super::input::{discover, load, write_atomic, Case};
 use super::{msg, qc, CliResult};
 
 /// Arguments of `lungprep prep`.
@@ -245,7 +245,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
     row.warnings.extend(vol.meta.warnings.iter().cloned());
-    let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params).map_err(seg)?;
+    let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params).map_err(msg)?;
     row.seconds.extend(s1.timings.0.iter().copied());
     row.cut_num = s1.cut_num.to_string();
     row.two_lungs_found = s1.two_lungs_found.to_string();
@@ -254,7 +254,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
     }
     row.warnings.extend(s1.warnings.iter().cloned());
     let annotations = match &args.annotations {
-        Some(p) => lungseg::read_annotations(p, &case.name).map_err(seg)?,
+        Some(p) => lungseg::read_annotations(p, &case.name).map_err(msg)?,
         None => Vec::new(),
     };
     let geometry = Geometry {
@@ -270,7 +270,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
         &annotations,
         params,
     )
-    .map_err(seg)?;
+    .map_err(msg)?;
     row.seconds.extend(prepared.timings.0.iter().copied());
     row.crop_box = join(prepared.crop.iter().flatten());
     let t = Instant::now();

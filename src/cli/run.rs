@@ -8,7 +8,7 @@ use lungprep::lungseg::{self, phantom, zuidhof, Params};
 use lungprep::volume_io;
 use serde_json::json;
 
-use super::input::{load, seg, write_atomic, Source};
+use super::input::{load, write_atomic, Source};
 use super::{msg, CliResult};
 
 fn mkdir(dir: &Path) -> CliResult<()> {
@@ -25,7 +25,7 @@ pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<(
         &loaded.spacing,
         &Params::default(),
     )
-    .map_err(seg)?;
+    .map_err(msg)?;
     mkdir(outdir)?;
     volume_io::write_npy(&s.m1.view(), &outdir.join("m1.npy")).map_err(msg)?;
     volume_io::write_npy(&s.m2.view(), &outdir.join("m2.npy")).map_err(msg)?;
@@ -62,7 +62,7 @@ pub fn zuidhof(input: &Path, outdir: &Path, fill: bool) -> CliResult<()> {
     let loaded = load(&Source::Path(input.to_path_buf()), None)?;
     let load_s = t0.elapsed().as_secs_f64();
     let t = Instant::now();
-    let lungs = zuidhof::segment_lung_mask(&loaded.volume.data.view(), fill).map_err(seg)?;
+    let lungs = zuidhof::segment_lung_mask(&loaded.volume.data.view(), fill).map_err(msg)?;
     let seg_s = t.elapsed().as_secs_f64();
     mkdir(outdir)?;
     volume_io::write_npy(&lungs.view(), &outdir.join("lungs.npy")).map_err(msg)?;

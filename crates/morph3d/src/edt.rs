@@ -12,6 +12,18 @@ use crate::Result;
 use ndarray::{Array, ArrayD, ArrayView, Dimension, IxDyn};
 use rayon::prelude::*;
 
+/// The padded `[nz, ny, nx]` shape and per-axis sampling (unit when `None`, checked).
+fn geometry(shape: &[usize], sampling: Option<&[f64]>) -> Result<([usize; 3], [f64; 3])> {
+    let ndim = shape.len();
+    let shape = shape3(shape)?;
+    let unit = vec![1.0; ndim];
+    let samp = sampling.unwrap_or(&unit);
+    check_sampling(samp, ndim)?;
+    let mut s3 = [1.0; 3];
+    s3[3 - ndim..].copy_from_slice(samp);
+    Ok((shape, s3))
+}
+
 /// Distance of every true voxel to the nearest false voxel, 0 on false voxels, with per-axis
 /// `sampling` (`None` = unit). Rank 1..=3; `sampling` needs one finite value > 0 per axis.
 ///
@@ -22,12 +34,7 @@ pub fn distance_transform_edt<D: Dimension>(
     sampling: Option<&[f64]>,
 ) -> Result<Array<f64, D>> {
     let ndim = input.ndim();
-    let shape = shape3(input.shape())?;
-    let unit = vec![1.0; ndim];
-    let samp = sampling.unwrap_or(&unit);
-    check_sampling(samp, ndim)?;
-    let mut s3 = [1.0; 3];
-    s3[3 - ndim..].copy_from_slice(samp);
+    let (shape, s3) = geometry(input.shape(), sampling)?;
     let data = input.as_standard_layout();
     let slice = data.as_slice().ok_or(crate::Error::UnsupportedRank(ndim))?;
     let out = edt_flat(slice, shape, ndim, s3);
@@ -44,12 +51,7 @@ pub fn distance_transform_edt_indices<D: Dimension>(
     sampling: Option<&[f64]>,
 ) -> Result<(Array<f64, D>, ArrayD<i64>)> {
     let ndim = input.ndim();
-    let shape = shape3(input.shape())?;
-    let unit = vec![1.0; ndim];
-    let samp = sampling.unwrap_or(&unit);
-    check_sampling(samp, ndim)?;
-    let mut s3 = [1.0; 3];
-    s3[3 - ndim..].copy_from_slice(samp);
+    let (shape, s3) = geometry(input.shape(), sampling)?;
     let data = input.as_standard_layout();
     let slice = data.as_slice().ok_or(crate::Error::UnsupportedRank(ndim))?;
     let n = slice.len();

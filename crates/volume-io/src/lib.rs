@@ -104,6 +104,12 @@ pub fn write_nifti<T: Element>(vol: &Volume<T>, path: &Path) -> Result<()> {
     nifti_io::write_nifti(vol, path)
 }
 
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, synced, then
+/// renamed, so readers never see a half-written file (for reports and sidecars beside volumes).
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    atomic::write_bytes(path, bytes)
+}
+
 /// Writes any volume in the format its extension names, keeping its element type: `.npy`
 /// (array only), `.nii` / `.nii.gz`, `.mhd` (+ `.raw`) or `.mha`; atomically.
 pub fn write_volume(vol: &AnyVolume, path: &Path) -> Result<()> {

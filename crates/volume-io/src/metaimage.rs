@@ -125,6 +125,41 @@ pub(crate) fn inflate_limited(path: &Path, data: &[u8], limit: usize) -> Result<
     Ok(out)
 }
 
+/// The `nbytes` of voxel data in a data-file body: inflated (zlib or gzip) when `compressed`,
+/// else the bytes after `skip` (`-1`: the last `nbytes`, as MetaImage's `HeaderSize` and NRRD's
+/// `byte skip` define it). Raw data is borrowed, not copied. Too little data is an error.
+pub(crate) fn payload<'a>(
+    path: &Path,
+    body: &'a [u8],
+    compressed: bool,
+    skip: i64,
+    nbytes: usize,
+) -> Result<std::borrow::Cow<'a, [u8]>> {
+    let short = |found: usize| Error::DataSize {
+        path: path.to_path_buf(),
+        expected: nbytes as u64,
+        found: found as u64,
+    };
+    if compressed {
+        let out = inflate_limited(path, body, nbytes)?;
+        return if out.len() == nbytes {
+            Ok(out.into())
+        } else {
+            Err(short(out.len()))
+        };
+    }
+    let start = if skip == -1 {
+        body.len().saturating_sub(nbytes)
+    } else {
+        skip.max(0) as usize
+    };
+    let avail = body.len().saturating_sub(start);
+    if avail < nbytes {
+        return Err(short(avail));
+    }
+    Ok(body[start..start + nbytes].into())
+}
+
 /// Reads a MetaImage file. For `.mhd`, grt123's rule applies: when the `TransformMatrix`
 /// rounded to integers is not the identity, y and x are flipped and [`crate::Metadata::flipped`]
 /// is set (origin and spacing stay as the header gives them, as in the oracle).
@@ -231,12 +266,12 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
             .map_err(|_| Error::header(path, format!("bad HeaderSize {s:?}")))?,
         None => 0,
     };
-    let voxels: Vec<u8> = if compressed {
-        let body = if header_size > 0 {
-            raw.get(header_size as usize..).unwrap_or(&[])
-        } else {
-            &raw[..]
-        };
+    let body: &[u8] = if compressed && header_size > 0 {
+        raw.get(header_size as usize..).unwrap_or(&[])
+    } else {
+        &raw
+    };
+    if compressed {
         if let Some(cs) = get("CompressedDataSize").and_then(|s| s.parse::<usize>().ok()) {
             if cs > body.len() {
                 return Err(Error::DataSize {
@@ -246,31 +281,9 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
                 });
             }
         }
-        let out = inflate_limited(&data_path, body, nbytes)?;
-        if out.len() != nbytes {
-            return Err(Error::DataSize {
-                path: data_path,
-                expected: nbytes as u64,
-                found: out.len() as u64,
-            });
-        }
-        out
-    } else {
-        let start = if header_size == -1 {
-            raw.len().saturating_sub(nbytes)
-        } else {
-            header_size.max(0) as usize
-        };
-        let avail = raw.len().saturating_sub(start);
-        if avail < nbytes {
-            return Err(Error::DataSize {
-                path: data_path,
-                expected: nbytes as u64,
-                found: avail as u64,
-            });
-        }
-        raw[start..start + nbytes].to_vec()
-    };
+    }
+    let skip = if compressed { 0 } else { header_size };
+    let voxels = payload(&data_path, body, compressed, skip, nbytes)?;
     let mut v = decode_any(dtype, &voxels, big, shape);
     v.set_geometry(spacing, origin, direction);
     let is_mhd = path

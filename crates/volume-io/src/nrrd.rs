@@ -4,7 +4,7 @@
 use crate::any::AnyVolume;
 use crate::element::{checked_count, decode_any, Dtype};
 use crate::error::{check_spacing, Error, Result};
-use crate::metaimage::{inflate_limited, resolve_inside};
+use crate::metaimage::{payload, resolve_inside};
 use crate::volume::Format;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -193,34 +193,9 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
         }
     };
     let skip: i64 = get("byte skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let inflated;
-    let voxels: &[u8] = if gz {
-        inflated = inflate_limited(&data_path, body, nbytes)?;
-        if inflated.len() != nbytes {
-            return Err(Error::DataSize {
-                path: data_path,
-                expected: nbytes as u64,
-                found: inflated.len() as u64,
-            });
-        }
-        &inflated
-    } else {
-        let start = if skip == -1 {
-            body.len().saturating_sub(nbytes)
-        } else {
-            skip.max(0) as usize
-        };
-        let avail = body.len().saturating_sub(start);
-        if avail < nbytes {
-            return Err(Error::DataSize {
-                path: data_path,
-                expected: nbytes as u64,
-                found: avail as u64,
-            });
-        }
-        &body[start..start + nbytes]
-    };
-    let mut v = decode_any(dtype, voxels, big, shape);
+    // gzip data is inflated whole (NRRD's byte skip counts raw bytes only here, as before).
+    let voxels = payload(&data_path, body, gz, if gz { 0 } else { skip }, nbytes)?;
+    let mut v = decode_any(dtype, &voxels, big, shape);
     v.set_geometry(
         spacing,
         [origin_xyz[2], origin_xyz[1], origin_xyz[0]],
