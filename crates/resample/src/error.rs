@@ -22,6 +22,14 @@ pub enum Error {
     /// A boundary-mode name scipy does not know.
     #[error("unknown boundary mode {0:?}")]
     UnknownMode(String),
+    /// An output array whose shape is not the one required.
+    #[error("output has shape {got:?} but must have shape {expected:?}")]
+    ShapeMismatch {
+        /// The required shape.
+        expected: Vec<usize>,
+        /// The output's shape.
+        got: Vec<usize>,
+    },
     /// Zero-dimensional input (scipy rejects rank 0 too).
     #[error("input must have at least one axis")]
     ZeroRank,

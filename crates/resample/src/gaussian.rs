@@ -2,11 +2,12 @@
 //! correlation `x₀·w₀ + Σ (x₋ⱼ + x₊ⱼ)·wⱼ` in float64, axes in order, each pass stored in
 //! the element type (so float32 rounds between passes exactly like scipy).
 
-use ndarray::{Array, ArrayD, ArrayView, ArrayViewD, Dimension, IxDyn};
+use ndarray::{Array, ArrayD, ArrayView, ArrayViewD, ArrayViewMut, Dimension};
 use rayon::prelude::*;
 
 use crate::boundary::filter_index;
 use crate::mode::{Ext, Mode};
+use crate::simd::with_avx2;
 use crate::{Error, Result, Sample};
 
 /// numpy's pairwise summation (`pairwise_sum_DOUBLE`), as used by `ndarray.sum()`.
@@ -77,6 +78,22 @@ pub fn gaussian_filter<T: Sample, D: Dimension>(
     mode: Mode,
     cval: f64,
 ) -> Result<Array<T, D>> {
+    let mut out = Array::from_elem(input.raw_dim(), T::from_f64(0.0));
+    gaussian_filter_into(input, &mut out.view_mut(), sigma, truncate, mode, cval)?;
+    Ok(out)
+}
+
+/// [`gaussian_filter`] writing into `output` (scipy's `output=` argument), which must
+/// have the input's shape. Reusing one output buffer across calls (e.g. per slice)
+/// avoids a fresh allocation, and its page faults, each time.
+pub fn gaussian_filter_into<T: Sample, D: Dimension>(
+    input: &ArrayView<T, D>,
+    output: &mut ArrayViewMut<T, D>,
+    sigma: &[f64],
+    truncate: f64,
+    mode: Mode,
+    cval: f64,
+) -> Result<()> {
     let ndim = input.ndim();
     let sigmas: Vec<f64> = match sigma.len() {
         1 => vec![sigma[0]; ndim],
@@ -89,24 +106,14 @@ pub fn gaussian_filter<T: Sample, D: Dimension>(
             })
         }
     };
-    let mut cur: Option<ArrayD<T>> = None;
+    let mut passes = Vec::new();
     for (axis, &s) in sigmas.iter().enumerate() {
         // scipy keeps axes with sigma > 1e-15 (NaN and negatives are skipped).
-        if s.partial_cmp(&1e-15) != Some(std::cmp::Ordering::Greater) {
-            continue;
+        if s.partial_cmp(&1e-15) == Some(std::cmp::Ordering::Greater) {
+            passes.push((axis, Taps::new(&gaussian_kernel1d(s, truncate)?)));
         }
-        let kernel = gaussian_kernel1d(s, truncate)?;
-        let next = match &cur {
-            None => correlate1d_sym(&input.view().into_dyn(), &kernel, axis, mode, cval)?,
-            Some(a) => correlate1d_sym(&a.view(), &kernel, axis, mode, cval)?,
-        };
-        cur = Some(next);
     }
-    let out = match cur {
-        Some(a) => a,
-        None => input.to_owned().into_dyn(),
-    };
-    Ok(out.into_dimensionality::<D>()?)
+    run_passes(input, output, &passes, Ext::from(mode), cval)
 }
 
 /// `NI_Correlate1D` for an odd, symmetric kernel (scipy's `symmetric > 0` branch), the
@@ -124,110 +131,273 @@ pub fn correlate1d_sym<T: Sample>(
     if kernel.len() % 2 == 0 {
         return Err(Error::InvalidParameter("kernel length must be odd".into()));
     }
-    let ext = Ext::from(mode);
+    let mut out = ArrayD::from_elem(input.raw_dim(), T::from_f64(0.0));
+    let passes = [(axis, Taps::new(kernel))];
+    run_passes(input, &mut out.view_mut(), &passes, Ext::from(mode), cval)?;
+    Ok(out)
+}
+
+/// An odd symmetric kernel split for scipy's loop order: centre tap, then the pairs
+/// `(x₋ⱼ + x₊ⱼ)·wⱼ` outermost first.
+struct Taps {
+    w0: f64,
+    /// `(j, wⱼ)` for `j = size1, …, 1`.
+    pairs: Vec<(usize, f64)>,
+}
+
+impl Taps {
+    fn new(kernel: &[f64]) -> Self {
+        let size1 = kernel.len() / 2;
+        Taps {
+            w0: kernel[size1],
+            pairs: (1..=size1).rev().map(|j| (j, kernel[size1 - j])).collect(),
+        }
+    }
+
+    fn radius(&self) -> usize {
+        self.pairs.len()
+    }
+}
+
+/// Runs the separable passes from `input` into `output`. The last two passes (a strided
+/// axis, then the contiguous last axis) are fused slab by slab so that their
+/// intermediate never leaves the cache; earlier passes go through whole arrays.
+fn run_passes<T: Sample, D: Dimension>(
+    input: &ArrayView<T, D>,
+    output: &mut ArrayViewMut<T, D>,
+    passes: &[(usize, Taps)],
+    ext: Ext,
+    cval: f64,
+) -> Result<()> {
+    if input.shape() != output.shape() {
+        return Err(Error::ShapeMismatch {
+            expected: input.shape().to_vec(),
+            got: output.shape().to_vec(),
+        });
+    }
     let shape = input.shape().to_vec();
     let std = input.as_standard_layout();
     let src = std.as_slice().unwrap_or(&[]);
-    let len = shape[axis];
-    let inner: usize = shape[axis + 1..].iter().product();
-    let total: usize = shape.iter().product();
-    let zero = T::from_f64(0.0);
-    let mut out = vec![zero; total];
-    if total == 0 {
-        return Ok(ArrayD::from_shape_vec(IxDyn(&shape), out)?);
+    let mut scratch = None;
+    let out: &mut [T] = match output.as_slice_mut() {
+        Some(o) => o,
+        None => scratch.insert(vec![T::from_f64(0.0); src.len()]),
+    };
+    if src.is_empty() {
+        return Ok(());
     }
-    let size1 = kernel.len() / 2;
-    // fw[jj] for jj = -size1..0 in scipy's loop order: outermost tap first.
-    let w0 = kernel[size1];
-    let wj: Vec<f64> = (1..=size1).rev().map(|j| kernel[size1 - j]).collect();
-    let js: Vec<usize> = (1..=size1).rev().collect();
+    let last = shape.len() - 1;
+    let fuse = passes.len() >= 2 && passes[passes.len() - 1].0 == last;
+    let head = passes.len() - if fuse { 2 } else { 1 }.min(passes.len());
+    let mut cur: Option<Vec<T>> = None;
+    for (axis, taps) in &passes[..head] {
+        let mut next = vec![T::from_f64(0.0); src.len()];
+        pass(
+            cur.as_deref().unwrap_or(src),
+            &mut next,
+            &shape,
+            *axis,
+            taps,
+            ext,
+            cval,
+        );
+        cur = Some(next);
+    }
+    let src = cur.as_deref().unwrap_or(src);
+    match &passes[head..] {
+        [] => out.copy_from_slice(src),
+        [(axis, taps)] => pass(src, out, &shape, *axis, taps, ext, cval),
+        [(axis, taps), (_, line)] => fused(src, out, &shape, *axis, taps, line, ext, cval),
+        _ => unreachable!("at most two passes remain"),
+    }
+    if let Some(s) = scratch {
+        let dim = output.raw_dim();
+        output.assign(&ArrayView::from_shape(dim, &s)?);
+    }
+    Ok(())
+}
 
+/// `prod(shape[axis+1..])`: the stride of `axis` in a standard-layout array.
+fn inner_len(shape: &[usize], axis: usize) -> usize {
+    shape[axis + 1..].iter().product()
+}
+
+/// Rayon grain: at least ~16 K samples per task.
+fn grain(chunk: usize) -> usize {
+    (16384 / chunk.max(1)).max(1)
+}
+
+/// One correlation pass along `axis` over a standard-layout array.
+fn pass<T: Sample>(
+    src: &[T],
+    out: &mut [T],
+    shape: &[usize],
+    axis: usize,
+    taps: &Taps,
+    ext: Ext,
+    cval: f64,
+) {
+    let len = shape[axis];
+    let inner = inner_len(shape, axis);
     if inner == 1 {
-        // Contiguous lines: extend into a padded buffer, then the symmetric sum.
         out.par_chunks_mut(len)
             .zip(src.par_chunks(len))
-            .with_min_len((16384 / len.max(1)).max(1))
+            .with_min_len(grain(len))
             .for_each_init(
-                || vec![0.0f64; len + 2 * size1],
+                || vec![0.0f64; len + 2 * taps.radius()],
                 |buf, (o, line)| {
-                    for (b, &v) in buf[size1..size1 + len].iter_mut().zip(line) {
-                        *b = v.to_f64();
-                    }
-                    for p in (0..size1).chain(size1 + len..len + 2 * size1) {
-                        buf[p] = match filter_index(p as isize - size1 as isize, len, ext) {
-                            Some(k) => line[k].to_f64(),
-                            None => cval,
-                        };
-                    }
-                    // Taps outermost: independent chains per sample, scipy's order per sample.
-                    let mut acc = [0.0f64; 64];
-                    for (chunk, oc) in o.chunks_mut(64).enumerate() {
-                        let l0 = chunk * 64;
-                        let n = oc.len();
-                        let a = &mut acc[..n];
-                        for (i, v) in a.iter_mut().enumerate() {
-                            *v = buf[l0 + i + size1] * w0;
-                        }
-                        for (&j, &w) in js.iter().zip(&wj) {
-                            let lo = &buf[l0 + size1 - j..l0 + size1 - j + n];
-                            let hi = &buf[l0 + size1 + j..l0 + size1 + j + n];
-                            for ((v, &x), &y) in a.iter_mut().zip(lo).zip(hi) {
-                                *v += (x + y) * w;
-                            }
-                        }
-                        for (ov, &v) in oc.iter_mut().zip(a.iter()) {
-                            *ov = T::from_f64_trunc(v);
-                        }
-                    }
+                    with_avx2(
+                        #[inline(always)]
+                        || line_pass(line, o, taps, ext, cval, buf),
+                    )
                 },
             );
     } else {
-        // Strided lines: compute whole output rows (`inner` wide) at once, vectorised.
         out.par_chunks_mut(inner)
             .enumerate()
-            .with_min_len((16384 / inner).max(1))
+            .with_min_len(grain(inner))
             .for_each_init(
                 || vec![0.0f64; inner],
                 |acc, (row, o)| {
-                    let outer = row / len;
-                    let l = (row % len) as isize;
-                    let base = outer * len * inner;
-                    let get = |i: isize| {
-                        filter_index(i, len, ext)
-                            .map(|k| &src[base + k * inner..base + (k + 1) * inner])
-                    };
-                    let centre = &src[base + l as usize * inner..base + (l as usize + 1) * inner];
-                    for (a, &x) in acc.iter_mut().zip(centre) {
-                        *a = x.to_f64() * w0;
-                    }
-                    for (&j, &w) in js.iter().zip(&wj) {
-                        let j = j as isize;
-                        match (get(l - j), get(l + j)) {
-                            (Some(a), Some(b)) => {
-                                for ((s, &x), &y) in acc.iter_mut().zip(a).zip(b) {
-                                    *s += (x.to_f64() + y.to_f64()) * w;
-                                }
-                            }
-                            (Some(a), None) | (None, Some(a)) => {
-                                // Operand order only matters for NaN payloads; sums commute.
-                                for (s, &x) in acc.iter_mut().zip(a) {
-                                    *s += (x.to_f64() + cval) * w;
-                                }
-                            }
-                            (None, None) => {
-                                for s in acc.iter_mut() {
-                                    *s += (cval + cval) * w;
-                                }
-                            }
-                        }
-                    }
-                    for (ov, &a) in o.iter_mut().zip(acc.iter()) {
-                        *ov = T::from_f64_trunc(a);
-                    }
+                    with_avx2(
+                        #[inline(always)]
+                        || slab_pass(src, len, inner, row, taps, ext, cval, acc, o),
+                    )
                 },
             );
     }
-    Ok(ArrayD::from_shape_vec(IxDyn(&shape), out)?)
+}
+
+/// A strided pass along `axis` immediately followed by the contiguous last-axis pass,
+/// one output slab (`inner` samples) at a time.
+#[allow(clippy::too_many_arguments)]
+fn fused<T: Sample>(
+    src: &[T],
+    out: &mut [T],
+    shape: &[usize],
+    axis: usize,
+    taps: &Taps,
+    line: &Taps,
+    ext: Ext,
+    cval: f64,
+) {
+    let len = shape[axis];
+    let inner = inner_len(shape, axis);
+    let width = shape[shape.len() - 1];
+    out.par_chunks_mut(inner)
+        .enumerate()
+        .with_min_len(grain(inner))
+        .for_each_init(
+            || {
+                (
+                    vec![0.0f64; inner],
+                    vec![T::from_f64(0.0); inner],
+                    vec![0.0f64; width + 2 * line.radius()],
+                )
+            },
+            |(acc, tmp, buf), (row, o)| {
+                with_avx2(
+                    #[inline(always)]
+                    || {
+                        slab_pass(src, len, inner, row, taps, ext, cval, acc, tmp);
+                        for (oc, tc) in o.chunks_mut(width).zip(tmp.chunks(width)) {
+                            line_pass(tc, oc, line, ext, cval, buf);
+                        }
+                    },
+                )
+            },
+        );
+}
+
+/// One contiguous line: extended into `buf`, then the symmetric sum, taps outermost over
+/// blocks of 64 samples (independent chains per sample, scipy's order within each).
+#[inline(always)]
+fn line_pass<T: Sample>(
+    line: &[T],
+    o: &mut [T],
+    taps: &Taps,
+    ext: Ext,
+    cval: f64,
+    buf: &mut [f64],
+) {
+    let len = line.len();
+    let r = taps.radius();
+    for (b, &v) in buf[r..r + len].iter_mut().zip(line) {
+        *b = v.to_f64();
+    }
+    for p in (0..r).chain(r + len..len + 2 * r) {
+        buf[p] = match filter_index(p as isize - r as isize, len, ext) {
+            Some(k) => line[k].to_f64(),
+            None => cval,
+        };
+    }
+    let mut acc = [0.0f64; 64];
+    for (chunk, oc) in o.chunks_mut(64).enumerate() {
+        let l0 = chunk * 64 + r;
+        let n = oc.len();
+        let a = &mut acc[..n];
+        for (v, &x) in a.iter_mut().zip(&buf[l0..l0 + n]) {
+            *v = x * taps.w0;
+        }
+        for &(j, w) in &taps.pairs {
+            let lo = &buf[l0 - j..l0 - j + n];
+            let hi = &buf[l0 + j..l0 + j + n];
+            for ((v, &x), &y) in a.iter_mut().zip(lo).zip(hi) {
+                *v += (x + y) * w;
+            }
+        }
+        for (ov, &v) in oc.iter_mut().zip(a.iter()) {
+            *ov = T::from_f64_trunc(v);
+        }
+    }
+}
+
+/// Output slab `row` (index along `axis` and the axes before it) of a strided pass: whole
+/// `inner`-wide rows at once, vectorised across the row.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn slab_pass<T: Sample>(
+    src: &[T],
+    len: usize,
+    inner: usize,
+    row: usize,
+    taps: &Taps,
+    ext: Ext,
+    cval: f64,
+    acc: &mut [f64],
+    o: &mut [T],
+) {
+    let l = (row % len) as isize;
+    let base = (row / len) * len * inner;
+    let get = |i: isize| filter_index(i, len, ext).map(|k| &src[base + k * inner..][..inner]);
+    let centre = &src[base + l as usize * inner..][..inner];
+    for (a, &x) in acc.iter_mut().zip(centre) {
+        *a = x.to_f64() * taps.w0;
+    }
+    for &(j, w) in &taps.pairs {
+        let j = j as isize;
+        match (get(l - j), get(l + j)) {
+            (Some(a), Some(b)) => {
+                for ((s, &x), &y) in acc.iter_mut().zip(a).zip(b) {
+                    *s += (x.to_f64() + y.to_f64()) * w;
+                }
+            }
+            (Some(a), None) | (None, Some(a)) => {
+                // Operand order only matters for NaN payloads; sums commute.
+                for (s, &x) in acc.iter_mut().zip(a) {
+                    *s += (x.to_f64() + cval) * w;
+                }
+            }
+            (None, None) => {
+                for s in acc.iter_mut() {
+                    *s += (cval + cval) * w;
+                }
+            }
+        }
+    }
+    for (ov, &a) in o.iter_mut().zip(acc.iter()) {
+        *ov = T::from_f64_trunc(a);
+    }
 }
 
 #[cfg(test)]

@@ -23,11 +23,12 @@ mod gaussian;
 mod mode;
 mod resample;
 mod sample;
+mod simd;
 mod spline;
 mod zoom;
 
 pub use error::{Error, Result};
-pub use gaussian::{correlate1d_sym, gaussian_filter, gaussian_kernel1d};
+pub use gaussian::{correlate1d_sym, gaussian_filter, gaussian_filter_into, gaussian_kernel1d};
 pub use mode::Mode;
 pub use resample::{resample_geometry, resample_to_spacing};
 pub use sample::Sample;

@@ -14,6 +14,7 @@ use ndarray::{Array, ArrayD, ArrayView, ArrayViewD, Dimension, IxDyn};
 use rayon::prelude::*;
 
 use crate::mode::{Ext, Mode};
+use crate::simd::with_avx2;
 use crate::spline::{self, MAX_ORDER};
 use crate::{Error, Result, Sample};
 
@@ -331,7 +332,8 @@ fn padded<T: Sample>(
     ArrayD::from_shape_vec(IxDyn(&shape), out).unwrap_or_else(|_| ArrayD::zeros(IxDyn(&[0])))
 }
 
-/// Applies the 1-D spline prefilter along `axis` to every line, in parallel.
+/// Applies the 1-D spline prefilter along `axis` to every line, in parallel, [`LINES`]
+/// lines at a time interleaved (see [`spline::filter_lines`]).
 fn filter_axis(c: &mut ArrayD<f64>, axis: usize, order: usize, ext: Ext) {
     let shape = c.shape().to_vec();
     let len = shape[axis];
@@ -343,37 +345,65 @@ fn filter_axis(c: &mut ArrayD<f64>, axis: usize, order: usize, ext: Ext) {
         Some(d) => d,
         None => return,
     };
+    let filter = |blk: &mut [f64], nb: usize| {
+        with_avx2(
+            #[inline(always)]
+            || spline::filter_lines(blk, nb, order, ext),
+        )
+    };
     if inner == 1 {
-        data.par_chunks_mut(len)
-            .for_each(|line| spline::filter_line(line, order, ext));
+        // Contiguous lines: transpose a group into an interleaved block and back.
+        data.par_chunks_mut(len * LINES).for_each_init(
+            || vec![0.0f64; len * LINES],
+            |buf, lines| {
+                let nb = lines.len() / len;
+                let blk = &mut buf[..len * nb];
+                for (j, line) in lines.chunks_exact(len).enumerate() {
+                    for (i, &v) in line.iter().enumerate() {
+                        blk[i * nb + j] = v;
+                    }
+                }
+                filter(blk, nb);
+                for (j, line) in lines.chunks_exact_mut(len).enumerate() {
+                    for (i, v) in line.iter_mut().enumerate() {
+                        *v = blk[i * nb + j];
+                    }
+                }
+            },
+        );
         return;
     }
-    // Lines are strided: gather a block of adjacent columns, filter, scatter back.
-    const BLOCK: usize = 16;
-    data.par_chunks_mut(len * inner).for_each(|slab| {
-        let mut buf = vec![0.0f64; len * BLOCK];
-        let mut col0 = 0;
-        while col0 < inner {
-            let nb = BLOCK.min(inner - col0);
-            for l in 0..len {
-                let row = &slab[l * inner + col0..l * inner + col0 + nb];
-                for (b, &v) in row.iter().enumerate() {
-                    buf[b * len + l] = v;
-                }
+    // Strided lines: a group of adjacent columns is already interleaved, one row apart;
+    // collect each group's row pieces, then copy them into a block and back.
+    let groups_per_slab = inner.div_ceil(LINES);
+    let mut groups: Vec<Vec<&mut [f64]>> = Vec::new();
+    for slab in data.chunks_mut(len * inner) {
+        let first = groups.len();
+        groups.extend((0..groups_per_slab).map(|_| Vec::with_capacity(len)));
+        for r in slab.chunks_mut(inner) {
+            for (g, piece) in r.chunks_mut(LINES).enumerate() {
+                groups[first + g].push(piece);
             }
-            for b in 0..nb {
-                spline::filter_line(&mut buf[b * len..(b + 1) * len], order, ext);
-            }
-            for l in 0..len {
-                let row = &mut slab[l * inner + col0..l * inner + col0 + nb];
-                for (b, v) in row.iter_mut().enumerate() {
-                    *v = buf[b * len + l];
-                }
-            }
-            col0 += nb;
         }
-    });
+    }
+    groups.into_par_iter().for_each_init(
+        || vec![0.0f64; len * LINES],
+        |buf, mut pieces| {
+            let nb = pieces[0].len();
+            let blk = &mut buf[..len * nb];
+            for (row, p) in blk.chunks_exact_mut(nb).zip(pieces.iter()) {
+                row.copy_from_slice(p);
+            }
+            filter(blk, nb);
+            for (row, p) in blk.chunks_exact(nb).zip(pieces.iter_mut()) {
+                p.copy_from_slice(row);
+            }
+        },
+    );
 }
+
+/// Lines prefiltered together.
+const LINES: usize = 32;
 
 /// The per-axis part of `NI_ZoomShift`: coordinate, boundary mapping, taps, weights.
 fn build_tables(
@@ -470,151 +500,214 @@ fn interpolate<S: Sample, U: Sample>(
     let nx_out = out_shape[rank - 1];
     let xr = region[rank - 1].clone();
     let lead = rank - 1;
-    let ncombo = k.pow(lead as u32);
     let mut strides = vec![1usize; rank];
     for d in (0..rank - 1).rev() {
         strides[d] = strides[d + 1] * in_shape[d + 1];
     }
     let xt = &tables[rank - 1];
-    let xw = &xt.w[xr.start * k..xr.end * k];
-    let xzero = &xt.zero[xr.clone()];
     // Last-axis taps as indices into a partial row whose extra last slot holds cval.
     let xidx: Vec<usize> = xt.idx[xr.start * k..xr.end * k]
         .iter()
         .map(|&i| if i == OUTSIDE { nx_in } else { i })
         .collect();
     // Only the input columns these taps read need partial products.
-    let xlo = xidx
-        .iter()
-        .copied()
-        .filter(|&i| i < nx_in)
-        .min()
-        .unwrap_or(0);
-    let xhi = xidx
-        .iter()
-        .copied()
-        .filter(|&i| i < nx_in)
-        .max()
-        .map_or(0, |m| m + 1);
-    let cval_u = U::from_f64(cval);
+    let inside = || xidx.iter().copied().filter(|&i| i < nx_in);
+    let xlo = inside().min().unwrap_or(0);
+    let xhi = inside().max().map_or(0, |m| m + 1);
+    let rows = Rows {
+        src,
+        region,
+        out_shape: &out_shape,
+        strides: &strides,
+        tables,
+        xidx: &xidx,
+        xw: &xt.w[xr.start * k..xr.end * k],
+        xzero: &xt.zero[xr.clone()],
+        cols: xlo..xhi,
+        nx_in,
+        order,
+        cval,
+    };
+    let ncombo = k.pow(lead as u32);
     let out_len: usize = out_shape.iter().product();
-    let mut out: Vec<U> = vec![cval_u; out_len];
-    let row_len = nx_out;
-    let plen = nx_in + 1;
-
-    out.par_chunks_mut(row_len).enumerate().for_each_init(
-        || {
-            (
-                vec![0.0f64; ncombo * plen],
-                vec![0usize; lead],
-                vec![0.0f64; nx_out],
-            )
+    let mut out: Vec<U> = vec![U::from_f64(cval); out_len];
+    out.par_chunks_mut(nx_out).enumerate().for_each_init(
+        || Scratch {
+            partial: vec![0.0f64; ncombo * (nx_in + 1)],
+            oix: vec![0usize; lead],
+            acc: vec![0.0f64; nx_out],
         },
-        |(partial, oix, acc), (row, out_row)| {
-            // Output multi-index of the leading axes.
-            let mut r = row;
-            for d in (0..lead).rev() {
-                oix[d] = region[d].start + r % out_shape[d];
-                r /= out_shape[d];
-            }
-            if (0..lead).any(|d| tables[d].zero[oix[d]]) {
-                return; // already cval
-            }
-            // Partial rows: v · w_0 · … · w_{lead-1} for every tap combination.
-            let mut ws = [0.0f64; 8];
-            for c in 0..ncombo {
-                let mut rem = c;
-                let mut offset = 0usize;
-                let mut outside = false;
-                for d in (0..lead).rev() {
-                    let f = rem % k;
-                    rem /= k;
-                    let o = oix[d];
-                    let i = tables[d].idx[o * k + f];
-                    if i == OUTSIDE {
-                        outside = true;
-                    } else {
-                        offset += i * strides[d];
-                    }
-                    ws[d] = tables[d].w[o * k + f];
-                }
-                let p = &mut partial[c * plen..(c + 1) * plen];
-                let chain = |mut v: f64| {
-                    if order > 0 {
-                        for &w in &ws[..lead] {
-                            v *= w;
-                        }
-                    }
-                    v
-                };
-                let pc = chain(cval);
-                p[nx_in] = pc;
-                if outside {
-                    p[..nx_in].fill(pc);
-                    continue;
-                }
-                let line = &src[offset + xlo..offset + xhi];
-                let dst = &mut p[xlo..xhi];
-                if order == 0 || lead == 0 {
-                    for (d, &s) in dst.iter_mut().zip(line) {
-                        *d = s.to_f64();
-                    }
-                } else if lead == 1 {
-                    let w0 = ws[0];
-                    for (d, &s) in dst.iter_mut().zip(line) {
-                        *d = s.to_f64() * w0;
-                    }
-                } else if lead == 2 {
-                    let (w0, w1) = (ws[0], ws[1]);
-                    for (d, &s) in dst.iter_mut().zip(line) {
-                        *d = s.to_f64() * w0 * w1;
-                    }
-                } else {
-                    for (d, &s) in dst.iter_mut().zip(line) {
-                        *d = chain(s.to_f64());
-                    }
-                }
-            }
-            // Finish each output sample along the last axis. Combos outermost so
-            // consecutive samples form independent add chains; each sample still
-            // accumulates in scipy's order (tap combos row-major, last axis fastest).
-            acc.fill(0.0);
-            for p in partial.chunks_exact(plen) {
-                match order {
-                    0 => {
-                        for (a, &i) in acc.iter_mut().zip(xidx.iter()) {
-                            *a += p[i];
-                        }
-                    }
-                    1 => {
-                        for ((a, ix), wx) in acc
-                            .iter_mut()
-                            .zip(xidx.chunks_exact(2))
-                            .zip(xw.chunks_exact(2))
-                        {
-                            *a += p[ix[0]] * wx[0];
-                            *a += p[ix[1]] * wx[1];
-                        }
-                    }
-                    _ => {
-                        for ((a, ix), wx) in acc
-                            .iter_mut()
-                            .zip(xidx.chunks_exact(k))
-                            .zip(xw.chunks_exact(k))
-                        {
-                            for f in 0..k {
-                                *a += p[ix[f]] * wx[f];
-                            }
-                        }
-                    }
-                }
-            }
-            for ((o, &a), &z) in out_row.iter_mut().zip(acc.iter()).zip(xzero.iter()) {
-                if !z {
-                    *o = U::from_f64(a);
-                }
-            }
-        },
+        |scratch, (row, out_row)| rows.run(scratch, row, out_row),
     );
     Ok(ArrayD::from_shape_vec(IxDyn(&out_shape), out)?)
+}
+
+/// Everything an output row needs, shared by all rows.
+struct Rows<'a, S> {
+    src: &'a [S],
+    region: &'a [Range<usize>],
+    out_shape: &'a [usize],
+    strides: &'a [usize],
+    tables: &'a [AxisTable],
+    /// Last-axis taps (`nx_in` = the cval slot) and weights, `order + 1` per output column.
+    xidx: &'a [usize],
+    xw: &'a [f64],
+    xzero: &'a [bool],
+    /// Input columns some tap reads.
+    cols: Range<usize>,
+    nx_in: usize,
+    order: usize,
+    cval: f64,
+}
+
+/// Per-thread buffers of [`Rows::row`].
+struct Scratch {
+    partial: Vec<f64>,
+    oix: Vec<usize>,
+    acc: Vec<f64>,
+}
+
+impl<S: Sample> Rows<'_, S> {
+    /// Output row `row` (AVX2 code where the CPU has it: same operations, wider).
+    fn run<U: Sample>(&self, sc: &mut Scratch, row: usize, out_row: &mut [U]) {
+        crate::simd::with_avx2(
+            #[inline(always)]
+            || self.row(sc, row, out_row),
+        )
+    }
+
+    #[inline(always)]
+    fn row<U: Sample>(&self, sc: &mut Scratch, row: usize, out_row: &mut [U]) {
+        let order = self.order;
+        let k = order + 1;
+        let lead = self.out_shape.len() - 1;
+        let nx_in = self.nx_in;
+        let plen = nx_in + 1;
+        let tables = self.tables;
+        let ncombo = k.pow(lead as u32);
+        // Output multi-index of the leading axes.
+        let oix = &mut sc.oix;
+        let mut r = row;
+        for d in (0..lead).rev() {
+            oix[d] = self.region[d].start + r % self.out_shape[d];
+            r /= self.out_shape[d];
+        }
+        if (0..lead).any(|d| tables[d].zero[oix[d]]) {
+            return; // already cval
+        }
+        // Partial rows: v · w_0 · … · w_{lead-1} for every tap combination.
+        let mut ws = [0.0f64; 8];
+        let (xlo, xhi) = (self.cols.start, self.cols.end);
+        for c in 0..ncombo {
+            let mut rem = c;
+            let mut offset = 0usize;
+            let mut outside = false;
+            for d in (0..lead).rev() {
+                let f = rem % k;
+                rem /= k;
+                let o = oix[d];
+                let i = tables[d].idx[o * k + f];
+                if i == OUTSIDE {
+                    outside = true;
+                } else {
+                    offset += i * self.strides[d];
+                }
+                ws[d] = tables[d].w[o * k + f];
+            }
+            let p = &mut sc.partial[c * plen..(c + 1) * plen];
+            let chain = |mut v: f64| {
+                if order > 0 {
+                    for &w in &ws[..lead] {
+                        v *= w;
+                    }
+                }
+                v
+            };
+            let pc = chain(self.cval);
+            p[nx_in] = pc;
+            if outside {
+                p[..nx_in].fill(pc);
+                continue;
+            }
+            let line = &self.src[offset + xlo..offset + xhi];
+            let dst = &mut p[xlo..xhi];
+            if order == 0 || lead == 0 {
+                for (d, &s) in dst.iter_mut().zip(line) {
+                    *d = s.to_f64();
+                }
+            } else if lead == 1 {
+                let w0 = ws[0];
+                for (d, &s) in dst.iter_mut().zip(line) {
+                    *d = s.to_f64() * w0;
+                }
+            } else if lead == 2 {
+                let (w0, w1) = (ws[0], ws[1]);
+                for (d, &s) in dst.iter_mut().zip(line) {
+                    *d = s.to_f64() * w0 * w1;
+                }
+            } else {
+                for (d, &s) in dst.iter_mut().zip(line) {
+                    *d = chain(s.to_f64());
+                }
+            }
+        }
+        // Finish each output sample along the last axis, each sum in scipy's order (tap
+        // combos row-major, last axis fastest), `LANES` samples at a time so that their
+        // add chains overlap instead of waiting on each other.
+        let partial = &sc.partial[..ncombo * plen];
+        let acc = &mut sc.acc;
+        match order {
+            0 => finish::<1>(partial, plen, self.xidx, self.xw, acc, |p, i, _| p[i]),
+            1 => finish::<2>(partial, plen, self.xidx, self.xw, acc, |p, i, w| p[i] * w),
+            2 => finish::<3>(partial, plen, self.xidx, self.xw, acc, |p, i, w| p[i] * w),
+            3 => finish::<4>(partial, plen, self.xidx, self.xw, acc, |p, i, w| p[i] * w),
+            4 => finish::<5>(partial, plen, self.xidx, self.xw, acc, |p, i, w| p[i] * w),
+            _ => finish::<6>(partial, plen, self.xidx, self.xw, acc, |p, i, w| p[i] * w),
+        }
+        for ((o, &a), &z) in out_row.iter_mut().zip(acc.iter()).zip(self.xzero) {
+            if !z {
+                *o = U::from_f64(a);
+            }
+        }
+    }
+}
+
+/// Independent output samples summed together in [`Rows::row`].
+const LANES: usize = 4;
+
+/// `acc[i] = Σ_partial-rows Σ_f term(p, xidx[i·K + f], xw[i·K + f])`, summed in that order
+/// for each sample, [`LANES`] samples interleaved.
+#[inline(always)]
+fn finish<const K: usize>(
+    partial: &[f64],
+    plen: usize,
+    xidx: &[usize],
+    xw: &[f64],
+    acc: &mut [f64],
+    term: impl Fn(&[f64], usize, f64) -> f64,
+) {
+    let done = acc.len() / LANES * LANES;
+    let mut lanes = acc.chunks_exact_mut(LANES);
+    let mut taps = xidx.chunks_exact(K * LANES).zip(xw.chunks_exact(K * LANES));
+    for (a, (ix, wx)) in (&mut lanes).zip(&mut taps) {
+        let mut s = [0.0f64; LANES];
+        for p in partial.chunks_exact(plen) {
+            for f in 0..K {
+                for l in 0..LANES {
+                    s[l] += term(p, ix[l * K + f], wx[l * K + f]);
+                }
+            }
+        }
+        a.copy_from_slice(&s);
+    }
+    for (i, a) in lanes.into_remainder().iter_mut().enumerate() {
+        let (ix, wx) = (&xidx[(done + i) * K..][..K], &xw[(done + i) * K..][..K]);
+        let mut s = 0.0;
+        for p in partial.chunks_exact(plen) {
+            for f in 0..K {
+                s += term(p, ix[f], wx[f]);
+            }
+        }
+        *a = s;
+    }
 }

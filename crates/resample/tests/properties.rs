@@ -147,6 +147,47 @@ proptest! {
     }
 
     #[test]
+    fn gaussian_equals_successive_single_passes(
+        dims in proptest::collection::vec(1usize..7, 1..4),
+        seed in any::<u64>(),
+        s in proptest::collection::vec(prop_oneof![Just(0.0f64), 0.4f64..2.5], 3),
+        m in 0usize..8,
+        transposed_out in any::<bool>(),
+    ) {
+        let n: usize = dims.iter().product();
+        let mut state = seed | 1;
+        let data: Vec<f32> = (0..n)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % 2001) as f32 - 1000.5
+            })
+            .collect();
+        let x = ArrayD::from_shape_vec(IxDyn(&dims), data).unwrap();
+        let sig = &s[..dims.len()];
+        // The slow reference: one whole-array pass per axis, in order.
+        let mut slow = x.clone();
+        for (axis, &si) in sig.iter().enumerate() {
+            if si > 1e-15 {
+                let k = resample::gaussian_kernel1d(si, 3.0).unwrap();
+                slow = resample::correlate1d_sym(&slow.view(), &k, axis, MODES[m], 1.5).unwrap();
+            }
+        }
+        let fast = gaussian_filter(&x.view(), sig, 3.0, MODES[m], 1.5).unwrap();
+        prop_assert_eq!(&fast, &slow);
+        // Into a non-contiguous (transposed) output.
+        let mut store = if transposed_out {
+            ArrayD::<f32>::zeros(IxDyn(&dims.iter().rev().copied().collect::<Vec<_>>()))
+        } else {
+            ArrayD::<f32>::zeros(IxDyn(&dims))
+        };
+        let mut out = if transposed_out { store.view_mut().reversed_axes() } else { store.view_mut() };
+        resample::gaussian_filter_into(&x.view(), &mut out, sig, 3.0, MODES[m], 1.5).unwrap();
+        prop_assert_eq!(&out.to_owned(), &slow);
+    }
+
+    #[test]
     fn gaussian_wrap_preserves_sum(v in proptest::collection::vec(-100.0f64..100.0, 5..40), s in 0.3f64..2.0) {
         let x = Array1::from(v);
         let g = gaussian_filter(&x.view(), &[s], 4.0, Mode::Wrap, 0.0).unwrap();
@@ -168,6 +209,16 @@ fn errors_instead_of_panics() {
     assert!(zoom(&x.view(), &[-2.0, 1.0, 1.0], &ZoomOptions::default()).is_err());
     assert!(gaussian_filter(&x.view(), &[1.0, 1.0], 4.0, Mode::Reflect, 0.0).is_err());
     assert!(gaussian_filter(&x.view(), &[1.0], -4.0, Mode::Reflect, 0.0).is_err());
+    let mut wrong = Array3::<u8>::zeros((3, 3, 2));
+    assert!(resample::gaussian_filter_into(
+        &x.view(),
+        &mut wrong.view_mut(),
+        &[1.0],
+        4.0,
+        Mode::Reflect,
+        0.0
+    )
+    .is_err());
     assert!("bogus".parse::<Mode>().is_err());
     assert!(resample::resample_to_spacing(&x.view(), &[1.0, 1.0], &[1.0, 1.0, 1.0], 1).is_err());
     assert!(resample::resample_to_spacing(&x.view(), &[1.0; 3], &[1e9; 3], 1).is_err());
