@@ -89,6 +89,52 @@ impl Dtype {
     }
 }
 
+/// Values decoded per parallel task: decoding is memory-bound and volumes are large.
+const BLOCK: usize = 1 << 16;
+
+/// Decodes whole values from `src` into `dst` (as many as both hold).
+fn decode_block<T: Element>(src: &[u8], dst: &mut [T], big: bool) {
+    if big && T::SIZE > 1 {
+        let mut tmp = [0u8; 8];
+        for (d, c) in dst.iter_mut().zip(src.chunks_exact(T::SIZE)) {
+            for (i, b) in c.iter().rev().enumerate() {
+                tmp[i] = *b;
+            }
+            *d = T::from_le(&tmp[..T::SIZE]);
+        }
+    } else {
+        for (d, c) in dst.iter_mut().zip(src.chunks_exact(T::SIZE)) {
+            *d = T::from_le(c);
+        }
+    }
+}
+
+/// Wraps `n = shape.product()` decoded values as a volume with unit geometry.
+fn wrap<T: Element>(v: Vec<T>, shape: [usize; 3]) -> crate::AnyVolume {
+    // The callers size `v` from the shape, so it always matches.
+    let data = Array3::from_shape_vec((shape[0], shape[1], shape[2]), v)
+        .unwrap_or_else(|_| Array3::default((0, 0, 0)));
+    T::wrap(Volume::new(data))
+}
+
+/// Calls `go::<T>` for the element type `dtype` names.
+macro_rules! by_dtype {
+    ($dtype:expr, $go:ident, $($arg:expr),*) => {
+        match $dtype {
+            Dtype::U8 => $go::<u8>($($arg),*),
+            Dtype::I8 => $go::<i8>($($arg),*),
+            Dtype::U16 => $go::<u16>($($arg),*),
+            Dtype::I16 => $go::<i16>($($arg),*),
+            Dtype::U32 => $go::<u32>($($arg),*),
+            Dtype::I32 => $go::<i32>($($arg),*),
+            Dtype::U64 => $go::<u64>($($arg),*),
+            Dtype::I64 => $go::<i64>($($arg),*),
+            Dtype::F32 => $go::<f32>($($arg),*),
+            Dtype::F64 => $go::<f64>($($arg),*),
+        }
+    };
+}
+
 /// Decodes `bytes` (exactly `shape` elements of `dtype`, byte order `big_endian`) into a volume
 /// with unit geometry. The caller has already checked the length.
 pub(crate) fn decode_any(
@@ -101,43 +147,74 @@ pub(crate) fn decode_any(
         use rayon::prelude::*;
         let n = shape[0] * shape[1] * shape[2];
         let mut v = vec![T::default(); n];
-        // Parallel in blocks of whole values: decoding is memory-bound and volumes are large.
-        const BLOCK: usize = 1 << 16;
         let src = &bytes[..(n * T::SIZE).min(bytes.len())];
         v.par_chunks_mut(BLOCK)
             .zip(src.par_chunks(BLOCK * T::SIZE))
-            .for_each(|(dst, src)| {
-                if big && T::SIZE > 1 {
-                    let mut tmp = [0u8; 8];
-                    for (d, c) in dst.iter_mut().zip(src.chunks_exact(T::SIZE)) {
-                        for (i, b) in c.iter().rev().enumerate() {
-                            tmp[i] = *b;
-                        }
-                        *d = T::from_le(&tmp[..T::SIZE]);
-                    }
-                } else {
-                    for (d, c) in dst.iter_mut().zip(src.chunks_exact(T::SIZE)) {
-                        *d = T::from_le(c);
-                    }
-                }
-            });
-        // The length was checked by the caller, so the shape always matches.
-        let data = Array3::from_shape_vec((shape[0], shape[1], shape[2]), v)
-            .unwrap_or_else(|_| Array3::default((0, 0, 0)));
-        T::wrap(Volume::new(data))
+            .for_each(|(dst, src)| decode_block(src, dst, big));
+        wrap(v, shape)
     }
-    match dtype {
-        Dtype::U8 => go::<u8>(bytes, big_endian, shape),
-        Dtype::I8 => go::<i8>(bytes, big_endian, shape),
-        Dtype::U16 => go::<u16>(bytes, big_endian, shape),
-        Dtype::I16 => go::<i16>(bytes, big_endian, shape),
-        Dtype::U32 => go::<u32>(bytes, big_endian, shape),
-        Dtype::I32 => go::<i32>(bytes, big_endian, shape),
-        Dtype::U64 => go::<u64>(bytes, big_endian, shape),
-        Dtype::I64 => go::<i64>(bytes, big_endian, shape),
-        Dtype::F32 => go::<f32>(bytes, big_endian, shape),
-        Dtype::F64 => go::<f64>(bytes, big_endian, shape),
+    by_dtype!(dtype, go, bytes, big_endian, shape)
+}
+
+/// Reads and decodes `shape` elements of `dtype` stored at byte `offset` of `file`, straight
+/// into the volume: parallel positional reads of one block each, no whole-file buffer. The
+/// caller has already checked that the file is long enough; a short read is still an error.
+pub(crate) fn read_decode_at(
+    file: &std::fs::File,
+    path: &std::path::Path,
+    offset: u64,
+    dtype: Dtype,
+    big_endian: bool,
+    shape: [usize; 3],
+) -> crate::Result<crate::AnyVolume> {
+    fn go<T: Element>(
+        file: &std::fs::File,
+        path: &std::path::Path,
+        offset: u64,
+        big: bool,
+        shape: [usize; 3],
+    ) -> crate::Result<crate::AnyVolume> {
+        use rayon::prelude::*;
+        let n = shape[0] * shape[1] * shape[2];
+        let mut v = vec![T::default(); n];
+        v.par_chunks_mut(BLOCK).enumerate().try_for_each_init(
+            || vec![0u8; BLOCK * T::SIZE],
+            |buf, (i, dst)| {
+                let bytes = &mut buf[..dst.len() * T::SIZE];
+                let at = offset + (i * BLOCK * T::SIZE) as u64;
+                read_exact_at(file, bytes, at).map_err(|e| crate::Error::io(path, e))?;
+                decode_block(bytes, dst, big);
+                Ok(())
+            },
+        )?;
+        Ok(wrap(v, shape))
     }
+    by_dtype!(dtype, go, file, path, offset, big_endian, shape)
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            k => {
+                buf = &mut buf[k..];
+                at += k as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Little-endian bytes of a whole array, in C order.

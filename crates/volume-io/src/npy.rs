@@ -184,9 +184,8 @@ pub fn read_npy_volume(path: &Path) -> Result<AnyVolume> {
         Ok(T::wrap(Volume::new(a)))
     }
     let mut v = if fast {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let data = bytes.get(h.data_offset as usize..).unwrap_or(&[]);
-        crate::element::decode_any(dt, data, big, shape3)
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        crate::element::read_decode_at(&file, path, h.data_offset, dt, big, shape3)?
     } else {
         match dt {
             Dtype::U8 => go::<u8>(path, shape3, is_bool)?,

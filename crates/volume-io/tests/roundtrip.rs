@@ -130,3 +130,37 @@ fn into_i16_checks_range() {
         Err(volume_io::Error::Cast { .. })
     ));
 }
+
+/// A numpy-style `.npy` file written by hand: big-endian int16, several decode blocks long,
+/// read in parallel blocks straight from the file.
+#[test]
+fn npy_big_endian_multi_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("be.npy");
+    let shape = (3usize, 211usize, 257usize);
+    let n = shape.0 * shape.1 * shape.2;
+    let mut header = format!(
+        "{{'descr': '>i2', 'fortran_order': False, 'shape': ({}, {}, {}), }}",
+        shape.0, shape.1, shape.2
+    );
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(header.as_bytes());
+    let value = |i: usize| (i as i32 * 37 % 65536 - 32768) as i16;
+    for i in 0..n {
+        bytes.extend_from_slice(&value(i).to_be_bytes());
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let AnyVolume::I16(v) = read(&path, &ReadOptions::default()).unwrap() else {
+        panic!("expected int16");
+    };
+    assert_eq!(v.data.dim(), shape);
+    assert!(v.data.iter().enumerate().all(|(i, &x)| x == value(i)));
+    // One byte short: an error, not a panic or garbage.
+    std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+    assert!(read(&path, &ReadOptions::default()).is_err());
+}
