@@ -25,12 +25,33 @@ pub struct TwoLungs {
 /// original mask between them by Euclidean distance (with `spacing`), keeps the main part of
 /// each ([`extract_main`]) and fills 2-D holes. When no split is found, `m1` is the whole mask
 /// and `m2` is empty, as in grt123.
+///
+/// Everything runs on `bw`'s bounding box: every step is false outside it and, as cropping
+/// keeps the raster order of the true voxels, labels and their tie-breaks are unchanged.
 pub fn two_lung_only(
     bw: &ArrayView3<bool>,
     spacing: &Spacing,
     p: &TwoLungParams,
 ) -> Result<TwoLungs> {
     spacing.validate()?;
+    let Some(bb) = bounding_box(bw) else {
+        return two_lung_dense(bw, spacing, p);
+    };
+    let sl = s![bb[0].0..bb[0].1, bb[1].0..bb[1].1, bb[2].0..bb[2].1];
+    let part = two_lung_dense(&bw.slice(sl), spacing, p)?;
+    let embed = |m: Array3<bool>| {
+        let mut full = Array3::from_elem(bw.raw_dim(), false);
+        full.slice_mut(sl).assign(&m);
+        full
+    };
+    Ok(TwoLungs {
+        m1: embed(part.m1),
+        m2: embed(part.m2),
+        ..part
+    })
+}
+
+fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -> Result<TwoLungs> {
     // The eroded mask; `None` until the first erosion (no copy of `bw` when none is needed).
     let mut eroded: Option<Array3<bool>> = None;
     let mut erosions = 0;
