@@ -65,13 +65,14 @@ unsafe impl GlobalAlloc for HugePages {
     }
 }
 
-/// Keeps freed memory in the process for reuse instead of unmapping it (glibc: no `mmap`
-/// for large blocks, no trimming), so each stage refills pages an earlier one already
-/// faulted in. Call first thing in `main`, before any thread starts.
+/// Keeps freed memory in the process for reuse instead of unmapping it (glibc: one arena,
+/// no `mmap` for large blocks, no trimming), so each stage refills pages an earlier one
+/// already faulted in. (Per-thread arenas would shrink their heaps and fault them in again.) Call first thing in `main`, before any thread starts.
 pub fn retain_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only changes allocator tuning parameters; called before threads start.
     unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
         libc::mallopt(libc::M_MMAP_MAX, 0);
         libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
     }

@@ -28,9 +28,13 @@ pub fn all_slice_analysis(
             bw.dim()
         )));
     }
-    let mut cut = bw.to_owned();
-    cut.slice_mut(s![nz - cut_num.., .., ..]).fill(false);
-    let (label, count) = morph3d::label(&cut.view(), 1)?;
+    let (label, count) = if cut_num == 0 {
+        morph3d::label(bw, 1)?
+    } else {
+        let mut cut = bw.to_owned();
+        cut.slice_mut(s![nz - cut_num.., .., ..]).fill(false);
+        morph3d::label(&cut.view(), 1)?
+    };
     let flat_label = flat(&label)?;
 
     // The 12 probes: corners and x-midpoints of the first and last (uncut) slice.

@@ -1,8 +1,10 @@
 //! Hole filling: grt123's 3-D `fill_hole` and per-slice `_fill_2d_hole`.
 
-use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
+use std::ops::Range;
 
-use crate::slices::{map_slices, not, on_bbox};
+use ndarray::{s, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Axis, Zip};
+
+use crate::slices::{bounding_box, map_slices, not, on_bbox};
 use crate::Result;
 
 /// grt123's `fill_hole`: labels the background (`~bw`, 26-connected) and keeps as background
@@ -10,22 +12,47 @@ use crate::Result;
 ///
 /// grt123's quirk is kept: if a corner voxel is itself foreground, label 0 is among the
 /// "background" labels and the whole input foreground is cleared.
+///
+/// Only `bw`'s bounding box grown by one voxel is labelled. Outside the box everything is
+/// background in slabs that hold volume corners; inside, a background component reaches a
+/// corner exactly when it holds a corner or touches the grown layer (which lies in such a
+/// slab). Same result, a fraction of the memory and time.
 pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
-    let (nz, ny, nx) = bw.dim();
-    if nz == 0 || ny == 0 || nx == 0 {
-        return Ok(bw.to_owned());
-    }
-    let inv = not(bw);
+    let dims = [bw.dim().0, bw.dim().1, bw.dim().2];
+    let Some(bb) = bounding_box(bw) else {
+        // All background (or empty): one component, holding the corners.
+        return Ok(Array3::from_elem(bw.raw_dim(), false));
+    };
+    let r: [Range<usize>; 3] =
+        std::array::from_fn(|a| bb[a].0.saturating_sub(1)..(bb[a].1 + 1).min(dims[a]));
+    let sl = s![r[0].clone(), r[1].clone(), r[2].clone()];
+    let inv = not(&bw.slice(sl));
     let (label, count) = morph3d::label(&inv.view(), 3)?;
-    let mut bg = vec![false; count + 1];
-    for z in [0, nz - 1] {
-        for y in [0, ny - 1] {
-            for x in [0, nx - 1] {
-                bg[label[[z, y, x]] as usize] = true;
+    let mut outer = vec![false; count + 1];
+    for a in 0..3 {
+        let n = r[a].len();
+        let faces = [(r[a].start > 0, 0), (r[a].end < dims[a], n - 1)];
+        for (_, i) in faces.into_iter().filter(|f| f.0) {
+            for &l in label.index_axis(Axis(a), i) {
+                outer[l as usize] = true;
             }
         }
     }
-    Ok(Zip::from(&label).par_map_collect(|&l| !bg[l as usize]))
+    for z in [0, dims[0] - 1] {
+        for y in [0, dims[1] - 1] {
+            for x in [0, dims[2] - 1] {
+                let p = [z, y, x];
+                if (0..3).all(|a| r[a].contains(&p[a])) {
+                    let at = [z - r[0].start, y - r[1].start, x - r[2].start];
+                    outer[label[at] as usize] = true;
+                }
+            }
+        }
+    }
+    let part = Zip::from(&label).par_map_collect(|&l| !outer[l as usize]);
+    let mut out = Array3::from_elem(bw.raw_dim(), false);
+    out.slice_mut(sl).assign(&part);
+    Ok(out)
 }
 
 /// grt123's `_fill_2d_hole`: in every slice, each 8-connected component is OR-ed with its
@@ -54,6 +81,55 @@ fn fill_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The obvious whole-volume version: the reference for the bounding-box one.
+    fn fill_hole_reference(bw: &ArrayView3<bool>) -> Array3<bool> {
+        let (nz, ny, nx) = bw.dim();
+        let (label, count) = morph3d::label(&not(bw).view(), 3).unwrap();
+        let mut bg = vec![false; count + 1];
+        for z in [0, nz - 1] {
+            for y in [0, ny - 1] {
+                for x in [0, nx - 1] {
+                    bg[label[[z, y, x]] as usize] = true;
+                }
+            }
+        }
+        label.mapv(|l| !bg[l as usize])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn bbox_fill_equals_whole_volume(
+            (z, y, x) in (1usize..7, 1usize..7, 1usize..7),
+            bits in proptest::collection::vec(any::<bool>(), 343),
+            density in 1u8..4,
+        ) {
+            // Sparse-ish random shells with cavities; `density` thins the foreground.
+            let bw = Array3::from_shape_fn((z, y, x), |(i, j, k)| {
+                let b = bits[(i * 7 + j) * 7 + k];
+                b && ((i + j + k) % density as usize == 0 || density == 1)
+            });
+            prop_assert_eq!(fill_hole(&bw.view()).unwrap(), fill_hole_reference(&bw.view()));
+        }
+    }
+
+    #[test]
+    fn bbox_fill_on_a_box_with_cavities_touching_faces() {
+        // A hollow box touching two volume faces: its cavity is a hole, and the
+        // cavity of a cup open towards the inner side is not.
+        let mut bw = Array3::from_elem((6, 7, 8), false);
+        bw.slice_mut(ndarray::s![0..4, 0..5, 2..6]).fill(true);
+        bw.slice_mut(ndarray::s![1..3, 1..4, 3..5]).fill(false);
+        bw.slice_mut(ndarray::s![4.., 3..6, 0..3]).fill(true);
+        bw.slice_mut(ndarray::s![5.., 4..5, 1..2]).fill(false);
+        assert_eq!(
+            fill_hole(&bw.view()).unwrap(),
+            fill_hole_reference(&bw.view())
+        );
+    }
 
     #[test]
     fn fills_enclosed_cavity_only() {
