@@ -61,6 +61,27 @@ fn mhd_data_file_outside_folder() {
     }
 }
 
+/// The name is what must stay inside: a symlink placed in the folder (git-annex, DVC, a
+/// hand-linked dataset) is followed wherever it points.
+#[cfg(unix)]
+#[test]
+fn mhd_data_file_symlinked_from_elsewhere_is_read() {
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().join("store");
+    let scans = d.path().join("scans");
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::create_dir_all(&scans).unwrap();
+    let blob = write(&store, "blob", &[7u8; 48]);
+    std::os::unix::fs::symlink(&blob, scans.join("a.raw")).unwrap();
+    let p = write(
+        &scans,
+        "a.mhd",
+        format!("{HDR}ElementDataFile = a.raw\n").as_bytes(),
+    );
+    let v = read(&p, &ReadOptions::default()).unwrap();
+    assert_eq!(v.shape(), [2, 3, 4]);
+}
+
 #[test]
 fn zero_and_nan_spacing() {
     let d = tempfile::tempdir().unwrap();
