@@ -29,7 +29,8 @@ pub struct PrepArgs {
     /// LUNA16 annotations.csv (seriesuid, coordX, coordY, coordZ, diameter_mm).
     #[arg(long)]
     pub annotations: Option<PathBuf>,
-    /// Cases processed at once (each case is also parallel inside).
+    /// Cases processed at once. Each case is already parallel inside, so more than 1 pays
+    /// only on machines with many cores; peak memory grows with N.
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
     /// Skip cases whose NAME_clean.npy and NAME_label.npy already exist.
