@@ -1,10 +1,8 @@
 //! Hole filling: grt123's 3-D `fill_hole` and per-slice `_fill_2d_hole`.
 
-use std::ops::Range;
+use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Axis, Zip};
 
-use ndarray::{s, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Axis, Zip};
-
-use crate::slices::{bounding_box, map_slices, not, on_bbox};
+use crate::slices::{embed, grown_box, map_slices, not, on_bbox, region};
 use crate::Result;
 
 /// grt123's `fill_hole`: labels the background (`~bw`, 26-connected) and keeps as background
@@ -19,14 +17,11 @@ use crate::Result;
 /// slab). Same result, a fraction of the memory and time.
 pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
     let dims = [bw.dim().0, bw.dim().1, bw.dim().2];
-    let Some(bb) = bounding_box(bw) else {
+    let Some(r) = grown_box(bw, 1) else {
         // All background (or empty): one component, holding the corners.
         return Ok(Array3::from_elem(bw.raw_dim(), false));
     };
-    let r: [Range<usize>; 3] =
-        std::array::from_fn(|a| bb[a].0.saturating_sub(1)..(bb[a].1 + 1).min(dims[a]));
-    let sl = s![r[0].clone(), r[1].clone(), r[2].clone()];
-    let inv = not(&bw.slice(sl));
+    let inv = not(&bw.slice(region(&r)));
     let (label, count) = morph3d::label(&inv.view(), 3)?;
     let mut outer = vec![false; count + 1];
     for a in 0..3 {
@@ -50,9 +45,7 @@ pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
         }
     }
     let part = Zip::from(&label).par_map_collect(|&l| !outer[l as usize]);
-    let mut out = Array3::from_elem(bw.raw_dim(), false);
-    out.slice_mut(sl).assign(&part);
-    Ok(out)
+    Ok(embed(bw.raw_dim(), &r, &part))
 }
 
 /// grt123's `_fill_2d_hole`: in every slice, each 8-connected component is OR-ed with its

@@ -1,6 +1,10 @@
 //! Small shared helpers: per-slice parallel maps and label lookups.
 
-use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Axis, Dimension};
+use std::ops::Range;
+
+use ndarray::{
+    Array3, ArrayView2, ArrayView3, ArrayViewMut2, Axis, Dimension, Ix3, SliceInfo, SliceInfoElem,
+};
 use rayon::prelude::*;
 
 use crate::Result;
@@ -133,6 +137,28 @@ pub(crate) fn bounding_box(bw: &ArrayView3<bool>) -> Option<[(usize, usize); 3]>
         .reduce(|| None, merge)
 }
 
+/// `mask`'s bounding box grown by `margin` voxels on every side (clamped to the volume), as
+/// a range per axis; `None` when the mask has no true voxel.
+pub(crate) fn grown_box(mask: &ArrayView3<bool>, margin: usize) -> Option<[Range<usize>; 3]> {
+    let bb = bounding_box(mask)?;
+    let dims = mask.shape();
+    Some(std::array::from_fn(|a| {
+        bb[a].0.saturating_sub(margin)..(bb[a].1 + margin).min(dims[a])
+    }))
+}
+
+/// The `s![…]` slice of a box from [`grown_box`].
+pub(crate) fn region(r: &[Range<usize>; 3]) -> SliceInfo<[SliceInfoElem; 3], Ix3, Ix3> {
+    ndarray::s![r[0].clone(), r[1].clone(), r[2].clone()]
+}
+
+/// `part` pasted at box `r` of an all-false volume of shape `dim`.
+pub(crate) fn embed(dim: Ix3, r: &[Range<usize>; 3], part: &Array3<bool>) -> Array3<bool> {
+    let mut out = Array3::from_elem(dim, false);
+    out.slice_mut(region(r)).assign(part);
+    out
+}
+
 /// Runs `f` on the part of `mask` inside its bounding box grown by `margin` voxels (clamped
 /// to the volume) and returns `f`'s result pasted into an all-false volume of the full size.
 ///
@@ -144,18 +170,10 @@ pub(crate) fn on_bbox<F>(mask: &ArrayView3<bool>, margin: usize, f: F) -> Result
 where
     F: FnOnce(ArrayView3<bool>) -> Result<Array3<bool>>,
 {
-    let Some(bb) = bounding_box(mask) else {
+    let Some(r) = grown_box(mask, margin) else {
         return f(mask.view());
     };
-    let dims = mask.shape();
-    let r: Vec<std::ops::Range<usize>> = (0..3)
-        .map(|a| bb[a].0.saturating_sub(margin)..(bb[a].1 + margin).min(dims[a]))
-        .collect();
-    let sl = ndarray::s![r[0].clone(), r[1].clone(), r[2].clone()];
-    let part = f(mask.slice(sl))?;
-    let mut out = Array3::from_elem(mask.raw_dim(), false);
-    out.slice_mut(sl).assign(&part);
-    Ok(out)
+    Ok(embed(mask.raw_dim(), &r, &f(mask.slice(region(&r)))?))
 }
 
 /// The contiguous data of a standard-layout array.

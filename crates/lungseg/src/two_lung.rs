@@ -4,7 +4,9 @@ use ndarray::{s, Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
 use rayon::prelude::*;
 
 use crate::fill::fill_2d_hole;
-use crate::slices::{bounding_box, by_area_desc, flat, label_counts, map_slices, on_bbox};
+use crate::slices::{
+    by_area_desc, embed, flat, grown_box, label_counts, map_slices, on_bbox, region,
+};
 use crate::{Error, Result, Spacing, TwoLungParams};
 
 /// The result of [`two_lung_only`].
@@ -34,19 +36,13 @@ pub fn two_lung_only(
     p: &TwoLungParams,
 ) -> Result<TwoLungs> {
     spacing.validate()?;
-    let Some(bb) = bounding_box(bw) else {
+    let Some(r) = grown_box(bw, 0) else {
         return two_lung_dense(bw, spacing, p);
     };
-    let sl = s![bb[0].0..bb[0].1, bb[1].0..bb[1].1, bb[2].0..bb[2].1];
-    let part = two_lung_dense(&bw.slice(sl), spacing, p)?;
-    let embed = |m: Array3<bool>| {
-        let mut full = Array3::from_elem(bw.raw_dim(), false);
-        full.slice_mut(sl).assign(&m);
-        full
-    };
+    let part = two_lung_dense(&bw.slice(region(&r)), spacing, p)?;
     Ok(TwoLungs {
-        m1: embed(part.m1),
-        m2: embed(part.m2),
+        m1: embed(bw.raw_dim(), &r, &part.m1),
+        m2: embed(bw.raw_dim(), &r, &part.m2),
         ..part
     })
 }
@@ -107,9 +103,8 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
 ///
 /// A seed voxel has distance 0 to its own seed and a positive one to the other (the seeds are
 /// disjoint), so it goes to its own side without any transform. Only when `bw` has voxels in
-/// neither seed are the transforms computed, and then on `bw`'s bounding box only: both seeds
-/// lie inside it, so the nearest seed voxel of any voxel in the box is in the box and the
-/// values there are unchanged.
+/// neither seed are the transforms computed ([`two_lung_only`] has already cropped `bw` to
+/// its bounding box; both seeds lie inside it, so every distance in the box is unchanged).
 fn split_by_distance(
     bw: &ArrayView3<bool>,
     seed1: Array3<bool>,
@@ -126,20 +121,14 @@ fn split_by_distance(
     if !rest {
         return Ok((seed1, seed2));
     }
+    let sampling = spacing.get();
+    let d1 = morph3d::distance_transform_edt(&seed1.mapv(|v| !v).view(), Some(&sampling))?;
+    let d2 = morph3d::distance_transform_edt(&seed2.mapv(|v| !v).view(), Some(&sampling))?;
     let mut m1 = Array3::from_elem(bw.raw_dim(), false);
     let mut m2 = Array3::from_elem(bw.raw_dim(), false);
-    let Some(bb) = bounding_box(bw) else {
-        return Ok((m1, m2));
-    };
-    let sl = s![bb[0].0..bb[0].1, bb[1].0..bb[1].1, bb[2].0..bb[2].1];
-    let sampling = spacing.get();
-    let d1 =
-        morph3d::distance_transform_edt(&seed1.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
-    let d2 =
-        morph3d::distance_transform_edt(&seed2.slice(sl).mapv(|v| !v).view(), Some(&sampling))?;
-    Zip::from(m1.slice_mut(sl))
-        .and(m2.slice_mut(sl))
-        .and(bw.slice(sl))
+    Zip::from(&mut m1)
+        .and(&mut m2)
+        .and(bw)
         .and(&d1)
         .and(&d2)
         .for_each(|a, b, &m, &x, &y| {

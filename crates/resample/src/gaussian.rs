@@ -188,7 +188,8 @@ fn run_passes<T: Sample, D: Dimension>(
     }
     let last = shape.len() - 1;
     let fuse = passes.len() >= 2 && passes[passes.len() - 1].0 == last;
-    let head = passes.len() - if fuse { 2 } else { 1 }.min(passes.len());
+    // Passes before the last one (or the fused last two) go through whole arrays.
+    let head = passes.len().saturating_sub(if fuse { 2 } else { 1 });
     let mut cur: Option<Vec<T>> = None;
     for (axis, taps) in &passes[..head] {
         let mut next = vec![T::from_f64(0.0); src.len()];

@@ -570,7 +570,7 @@ struct Scratch {
 impl<S: Sample> Rows<'_, S> {
     /// Output row `row` (AVX2 code where the CPU has it: same operations, wider).
     fn run<U: Sample>(&self, sc: &mut Scratch, row: usize, out_row: &mut [U]) {
-        crate::simd::with_avx2(
+        with_avx2(
             #[inline(always)]
             || self.row(sc, row, out_row),
         )
