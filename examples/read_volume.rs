@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let opts = ReadOptions {
         series_uid: args.series_uid,
+        ..Default::default()
     };
     let vol = match volume_io::read_hu(&args.input, &opts) {
         Ok(v) => v,

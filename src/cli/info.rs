@@ -37,7 +37,14 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
             volume_json("<phantom>", &AnyVolume::I16(v))
         }
         Some(p) => {
-            let v = volume_io::read(p, &ReadOptions { series_uid: series }).map_err(msg)?;
+            let v = volume_io::read(
+                p,
+                &ReadOptions {
+                    series_uid: series,
+                    ..Default::default()
+                },
+            )
+            .map_err(msg)?;
             let mut j = volume_json(&p.display().to_string(), &v);
             if p.is_dir() {
                 let chosen = v.meta().series_uid.clone();
@@ -70,7 +77,14 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
 
 /// Writes a scan in the format named by `output`'s extension, keeping its element type.
 pub fn convert(input: &Path, output: &Path, series: Option<String>) -> CliResult<()> {
-    let v = volume_io::read(input, &ReadOptions { series_uid: series }).map_err(msg)?;
+    let v = volume_io::read(
+        input,
+        &ReadOptions {
+            series_uid: series,
+            ..Default::default()
+        },
+    )
+    .map_err(msg)?;
     volume_io::write_volume(&v, output).map_err(msg)?;
     tracing::info!(
         "{} → {} ({} {:?})",

@@ -176,7 +176,10 @@ pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
     let volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
         Source::Path(p) => {
-            let opts = ReadOptions { series_uid: series };
+            let opts = ReadOptions {
+                series_uid: series,
+                ..Default::default()
+            };
             volume_io::read_hu(p, &opts).map_err(msg)?
         }
     };

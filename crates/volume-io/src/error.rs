@@ -68,6 +68,16 @@ pub enum Error {
         /// (rows, cols) of this slice.
         found: (u32, u32),
     },
+    /// The declared volume is larger than [`crate::ReadOptions::max_bytes`] allows.
+    #[error("{path}: declared volume of {bytes} bytes exceeds the limit of {limit} bytes")]
+    TooLarge {
+        /// The file or folder.
+        path: PathBuf,
+        /// Bytes the header declares.
+        bytes: u64,
+        /// The limit in force.
+        limit: u64,
+    },
     /// A folder holds no readable DICOM image.
     #[error("{path}: no DICOM image files found")]
     NoDicom {

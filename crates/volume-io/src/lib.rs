@@ -40,6 +40,10 @@ pub struct ReadOptions {
     /// For a DICOM folder holding several series: the SeriesInstanceUID to read. `None` reads
     /// the series with the most slices (ties: lowest SeriesNumber).
     pub series_uid: Option<String>,
+    /// The most voxel bytes (decoded, in the file's element type) a reader may allocate. A
+    /// larger declared volume is [`Error::TooLarge`] before any allocation. `None`: no limit
+    /// beyond the bytes actually on disk.
+    pub max_bytes: Option<u64>,
 }
 
 fn lower_name(path: &Path) -> String {

@@ -116,11 +116,13 @@ fn two_series_chooses_most_slices_and_lists_both() {
     // The other one on request; never mixed.
     let other = ReadOptions {
         series_uid: Some(series[1].uid.clone()),
+        ..Default::default()
     };
     let vol_b = dicom::read_series(&dir, &other).unwrap();
     assert_eq!(vol_b.shape(), [3, 6, 7]);
     let missing = ReadOptions {
         series_uid: Some("1.2.3".into()),
+        ..Default::default()
     };
     assert!(matches!(
         dicom::read_series(&dir, &missing),
