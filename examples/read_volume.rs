@@ -4,7 +4,8 @@
 //! cargo run --release --example read_volume -- INPUT OUT.npy [--series-uid UID]
 //! ```
 //!
-//! Prints `{"shape":[z,y,x],"spacing":[..],"origin":[..]}` as one JSON line on stdout;
+//! Prints `{"shape":[z,y,x],"spacing":[..],"origin":[..]}` (grt123's view, see
+//! `Volume::grt123_geometry`) as one JSON line on stdout;
 //! warnings go to stderr.
 
 use clap::Parser;
@@ -46,10 +47,12 @@ fn main() -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
+    // grt123's view (what the oracle's loaders return): DICOM thickness, the file's origin.
+    let (spacing, origin) = vol.grt123_geometry();
     let line = serde_json::json!({
         "shape": vol.shape(),
-        "spacing": vol.spacing,
-        "origin": vol.origin,
+        "spacing": spacing,
+        "origin": origin,
     });
     println!("{line}");
     ExitCode::SUCCESS

@@ -75,13 +75,9 @@ impl AnyVolume {
     pub(crate) fn set_geometry(&mut self, spacing: [f64; 3], origin: [f64; 3], dir: [[f64; 3]; 3]) {
         each!(self, v => { v.spacing = spacing; v.origin = origin; v.direction = dir; })
     }
-    /// Flips the y and x axes (grt123's `isflip` rule).
-    pub(crate) fn flip_yx(&mut self) {
-        each!(self, v => {
-            v.data.invert_axis(ndarray::Axis(1));
-            v.data.invert_axis(ndarray::Axis(2));
-            v.data = v.data.as_standard_layout().into_owned();
-        })
+    /// [`crate::to_canonical`] for any element type.
+    pub fn to_canonical(self) -> AnyVolume {
+        each!(self, v => Element::wrap(crate::reorient::to_canonical(v)))
     }
 
     /// Converts to `int16` the way numpy's `astype(np.int16)` does for in-range values; a value

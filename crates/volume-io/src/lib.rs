@@ -1,9 +1,11 @@
 //! Read and write CT volumes as one [`Volume`] type.
 //!
 //! DICOM series (ordered and converted to HU exactly as pydicom + grt123's `load_scan` /
-//! `get_pixels_hu`), MetaImage (`.mhd`/`.raw`/`.zraw`, `.mha`, with grt123's flip rule),
-//! NRRD, NIfTI and `.npy`. Arrays are always `(z, y, x)`, like SimpleITK's
-//! `GetArrayFromImage`; spacing and origin are in mm in the same order.
+//! `get_pixels_hu`), MetaImage (`.mhd`/`.raw`/`.zraw`, `.mha`), NRRD, NIfTI and `.npy`.
+//! Arrays are always `(z, y, x)`, like SimpleITK's `GetArrayFromImage`; spacing and origin
+//! are in mm in the same order. Readers return the array as stored, with its true geometry;
+//! [`to_canonical`] (which [`read_hu`] applies) brings it to the one layout the pipeline
+//! expects. See `docs/coordinates.md`.
 //!
 //! ```no_run
 //! let vol = volume_io::read_hu("scan_folder", &volume_io::ReadOptions::default())?;
@@ -21,6 +23,7 @@ mod metaimage;
 mod nifti_io;
 mod npy;
 mod nrrd;
+mod reorient;
 mod volume;
 
 pub use any::AnyVolume;
@@ -28,9 +31,12 @@ pub use element::Element;
 pub use error::{Error, Result};
 pub use metaimage::{read_metaimage, write_mhd_with};
 pub use nifti_io::read_nifti;
-pub use npy::{read_npy_array, read_npy_header, read_npy_volume, write_npy, NpyHeader};
-pub use nrrd::read_nrrd;
-pub use volume::{Format, Metadata, Volume, IDENTITY};
+pub use npy::{
+    read_npy_array, read_npy_header, read_npy_volume, write_npy, write_npy_volume, NpyHeader,
+};
+pub use nrrd::{read_nrrd, write_nrrd};
+pub use reorient::{to_canonical, PERMUTATION_TOLERANCE};
+pub use volume::{affine, Format, Metadata, Reorientation, Volume, IDENTITY};
 
 use std::path::Path;
 
@@ -92,9 +98,11 @@ fn dicom_magic(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// [`read`], then [`AnyVolume::into_i16`]: the HU volume as int16 (DICOM already is).
+/// [`read`], then [`AnyVolume::into_i16`] and [`to_canonical`]: the HU volume as int16 in
+/// the canonical layout (for the LUNA16 MetaImage matrix −1 0 0 0 −1 0 0 0 1 that is
+/// grt123's y/x flip).
 pub fn read_hu(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Volume<i16>> {
-    read(path, opts)?.into_i16()
+    Ok(to_canonical(read(path, opts)?.into_i16()?))
 }
 
 /// Writes a MetaImage: `.mhd` + `.raw` beside it, or a single `.mha`, chosen by extension;
@@ -114,20 +122,24 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic::write_bytes(path, bytes)
 }
 
-/// Writes any volume in the format its extension names, keeping its element type: `.npy`
-/// (array only), `.nii` / `.nii.gz`, `.mhd` (+ `.raw`) or `.mha`; atomically.
+/// Writes any volume in the format its extension names, keeping its element type and its
+/// geometry: `.npy` (+ `.spacing.json` and `.geometry.json` sidecars), `.nii` / `.nii.gz`,
+/// `.mhd` (+ `.raw`), `.mha`, or `.nrrd` (gzip; `.raw.nrrd` uncompressed); atomically.
 pub fn write_volume(vol: &AnyVolume, path: &Path) -> Result<()> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".npy") {
-        any::each!(vol, v => write_npy(&v.data.view(), path))
+        any::each!(vol, v => write_npy_volume(v, path))
     } else if name.ends_with(".nii") || name.ends_with(".nii.gz") {
         any::each!(vol, v => write_nifti(v, path))
     } else if name.ends_with(".mhd") || name.ends_with(".mha") {
         any::each!(vol, v => write_mhd(v, path))
+    } else if name.ends_with(".nrrd") {
+        let gzip = !name.ends_with(".raw.nrrd");
+        any::each!(vol, v => write_nrrd(v, path, gzip))
     } else {
         Err(Error::Unsupported {
             path: path.to_path_buf(),
-            what: "output format (use .npy, .nii, .nii.gz, .mhd or .mha)".into(),
+            what: "output format (use .npy, .nii, .nii.gz, .mhd, .mha or .nrrd)".into(),
         })
     }
 }

@@ -1,4 +1,4 @@
-//! MetaImage (`.mhd` + `.raw`/`.zraw`, `.mha`): reader with grt123's flip rule, and writer.
+//! MetaImage (`.mhd` + `.raw`/`.zraw`, `.mha`): reader (recording grt123's flip rule), and writer.
 
 use crate::any::AnyVolume;
 use crate::atomic::write_bytes;
@@ -154,9 +154,10 @@ pub(crate) fn payload<'a>(
     Ok(body[start..start + nbytes].into())
 }
 
-/// Reads a MetaImage file. For `.mhd`, grt123's rule applies: when the `TransformMatrix`
-/// rounded to integers is not the identity, y and x are flipped and [`crate::Metadata::flipped`]
-/// is set (origin and spacing stay as the header gives them, as in the oracle).
+/// Reads a MetaImage file: the array as stored, with the header's geometry. For `.mhd`,
+/// [`crate::Metadata::flipped`] records grt123's `isflip` rule (the `TransformMatrix` rounded
+/// to integers is not the identity); the flip itself is [`crate::to_canonical`]'s job, which
+/// for the LUNA16 matrix −1 0 0 0 −1 0 0 0 1 is exactly grt123's y/x flip.
 pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     // The header is text; for .mhd the whole file is header.
@@ -297,11 +298,11 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
             let flip =
                 vals.len() != 9 || vals.iter().zip(id).any(|(a, b)| a.round_ties_even() != b);
             if flip {
-                v.flip_yx();
                 let m = v.meta_mut();
                 m.flipped = true;
                 m.warnings.push(format!(
-                    "TransformMatrix {tm} is not the identity: flipped y and x (grt123 isflip)"
+                    "TransformMatrix {tm} is not the identity: grt123 flips y and x \
+                     (isflip); the canonical layout reorients it"
                 ));
             }
         }

@@ -141,8 +141,9 @@ pub fn read_npy_array<T: ReadableElement>(path: &Path) -> Result<ArrayD<T>> {
 }
 
 /// Reads an `.npy` volume: 3-D `(z, y, x)`, or `(1, z, y, x)` like grt123's `NAME_clean.npy`,
-/// or a 2-D slice (read as one z-slice). Spacing comes from a sidecar `PATH.spacing.json`
-/// (`[sz, sy, sx]`, as the oracle reads it) when present, else 1 mm.
+/// or a 2-D slice (read as one z-slice). Geometry from the sidecars `PATH.spacing.json`
+/// (`[sz, sy, sx]`, as the oracle reads it) and `PATH.geometry.json` (origin, direction) when
+/// present, else 1 mm, origin 0, identity, with [`crate::Metadata::geometry_missing`] set.
 pub fn read_npy_volume(path: &Path) -> Result<AnyVolume> {
     let h = read_npy_header(path)?;
     let shape3 = match h.shape.as_slice() {
@@ -200,23 +201,8 @@ pub fn read_npy_volume(path: &Path) -> Result<AnyVolume> {
             Dtype::F64 => go::<f64>(path, shape3, false)?,
         }
     };
-    let mut side = path.as_os_str().to_owned();
-    side.push(".spacing.json");
-    let side = std::path::PathBuf::from(side);
-    let spacing = if side.exists() {
-        let text = std::fs::read_to_string(&side).map_err(|e| Error::io(&side, e))?;
-        let s = parse_spacing_json(&text).ok_or_else(|| {
-            Error::header(&side, "expected a JSON array of three numbers [sz, sy, sx]")
-        })?;
-        check_spacing(&side, s)?;
-        s
-    } else {
-        v.meta_mut()
-            .warnings
-            .push("no .spacing.json sidecar: spacing set to 1 mm".into());
-        [1.0; 3]
-    };
-    v.set_geometry(spacing, [0.0; 3], crate::IDENTITY);
+    let (spacing, origin, direction) = read_sidecars(path, v.meta_mut())?;
+    v.set_geometry(spacing, origin, direction);
     let m = v.meta_mut();
     m.format = Format::Npy;
     m.num_files = 1;
@@ -233,6 +219,92 @@ fn read_bool(path: &Path, shape: [usize; 3]) -> Result<AnyVolume> {
     )
     .map_err(|e| Error::header(path, e.to_string()))?;
     Ok(AnyVolume::U8(Volume::new(a)))
+}
+
+/// `PATH` + `suffix` (`x.npy` → `x.npy.spacing.json`).
+fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    s.into()
+}
+
+/// Spacing, origin, direction in [`Volume`]'s conventions.
+type Geometry3 = ([f64; 3], [f64; 3], [[f64; 3]; 3]);
+
+/// The `.npy` geometry sidecars: `PATH.spacing.json` holds `[sz, sy, sx]` (what the oracle
+/// reads, so it stays a bare list); `PATH.geometry.json` adds the origin and direction
+/// (`{"spacing": [sz, sy, sx], "origin": [oz, oy, ox], "direction": [[x axis], [y axis],
+/// [z axis]]}`, LPS mm, [`Volume`]'s conventions). The spacing file wins when both exist.
+/// Neither: 1 mm, origin 0, identity, and `meta.geometry_missing`.
+fn read_sidecars(path: &Path, meta: &mut crate::Metadata) -> Result<Geometry3> {
+    let geo_path = sidecar(path, ".geometry.json");
+    let sp_path = sidecar(path, ".spacing.json");
+    let mut out: Geometry3 = ([1.0; 3], [0.0; 3], crate::IDENTITY);
+    let have_geo = geo_path.exists();
+    if have_geo {
+        let text = std::fs::read_to_string(&geo_path).map_err(|e| Error::io(&geo_path, e))?;
+        out = parse_geometry_json(&text).ok_or_else(|| {
+            Error::header(
+                &geo_path,
+                "expected {\"spacing\": [3 numbers], \"origin\": [3], \"direction\": [[3] x 3]}",
+            )
+        })?;
+    }
+    if sp_path.exists() {
+        let text = std::fs::read_to_string(&sp_path).map_err(|e| Error::io(&sp_path, e))?;
+        out.0 = parse_spacing_json(&text).ok_or_else(|| {
+            Error::header(
+                &sp_path,
+                "expected a JSON array of three numbers [sz, sy, sx]",
+            )
+        })?;
+        check_spacing(&sp_path, out.0)?;
+    } else if have_geo {
+        check_spacing(&geo_path, out.0)?;
+    } else {
+        meta.geometry_missing = true;
+        meta.warnings
+            .push("no .spacing.json sidecar: spacing set to 1 mm".into());
+    }
+    Ok(out)
+}
+
+fn parse_geometry_json(text: &str) -> Option<Geometry3> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let vec3 = |x: &serde_json::Value| -> Option<[f64; 3]> {
+        let a = x.as_array()?;
+        let v: Vec<f64> = a.iter().map(|n| n.as_f64()).collect::<Option<_>>()?;
+        <[f64; 3]>::try_from(v)
+            .ok()
+            .filter(|v| v.iter().all(|c| c.is_finite()))
+    };
+    let dir = v.get("direction")?.as_array()?;
+    if dir.len() != 3 {
+        return None;
+    }
+    Some((
+        vec3(v.get("spacing")?)?,
+        vec3(v.get("origin")?)?,
+        [vec3(&dir[0])?, vec3(&dir[1])?, vec3(&dir[2])?],
+    ))
+}
+
+/// Writes a volume as `.npy` (C order) with both geometry sidecars (`PATH.spacing.json`,
+/// `PATH.geometry.json`, see the module's reader), each atomically.
+pub fn write_npy_volume<T: crate::Element + WritableElement>(
+    vol: &Volume<T>,
+    path: &Path,
+) -> Result<()> {
+    write_npy(&vol.data.view(), path)?;
+    let spacing = serde_json::json!(vol.spacing).to_string();
+    crate::atomic::write_bytes(&sidecar(path, ".spacing.json"), spacing.as_bytes())?;
+    let geo = serde_json::json!({
+        "spacing": vol.spacing,
+        "origin": vol.origin,
+        "direction": vol.direction,
+        "axes": "array (z, y, x); spacing and origin (z, y, x) mm; direction rows are the x, y, z axes in world LPS",
+    });
+    crate::atomic::write_bytes(&sidecar(path, ".geometry.json"), geo.to_string().as_bytes())
 }
 
 fn parse_spacing_json(text: &str) -> Option<[f64; 3]> {
@@ -270,5 +342,16 @@ mod tests {
         );
         assert_eq!(parse_spacing_json("[1, 2]"), None);
         assert_eq!(parse_spacing_json("{}"), None);
+    }
+
+    #[test]
+    fn geometry_json() {
+        let g = parse_geometry_json(
+            r#"{"spacing":[2,1,1],"origin":[1,2,3],"direction":[[-1,0,0],[0,-1,0],[0,0,1]]}"#,
+        )
+        .unwrap();
+        assert_eq!(g.1, [1.0, 2.0, 3.0]);
+        assert_eq!(g.2[0], [-1.0, 0.0, 0.0]);
+        assert!(parse_geometry_json(r#"{"spacing":[2,1,1],"origin":[1,2]}"#).is_none());
     }
 }

@@ -2,10 +2,12 @@
 //! encodings), geometry as SimpleITK reports it.
 
 use crate::any::AnyVolume;
+use crate::atomic::write_bytes;
 use crate::element::{checked_count, decode_any, Dtype};
+use crate::element::{to_le_bytes, Element};
 use crate::error::{check_spacing, Error, Result};
 use crate::metaimage::{payload, resolve_inside};
-use crate::volume::Format;
+use crate::volume::{Format, Volume};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -205,6 +207,53 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
     m.format = Format::Nrrd;
     m.num_files = num_files;
     Ok(v)
+}
+
+/// NRRD's name for an element type.
+fn nrrd_type<T: Element>() -> &'static str {
+    match T::DTYPE {
+        "float32" => "float",
+        "float64" => "double",
+        d => d,
+    }
+}
+
+/// Writes a NRRD file (attached data; gzip-compressed when `gzip`), atomically, with the
+/// volume's geometry as `space: left-posterior-superior`, `space directions` (each image axis'
+/// direction times its spacing) and `space origin`, the way ITK writes them.
+pub fn write_nrrd<T: Element>(vol: &Volume<T>, path: &Path, gzip: bool) -> Result<()> {
+    let [z, y, x] = vol.shape();
+    let sp = [vol.spacing[2], vol.spacing[1], vol.spacing[0]];
+    let o = [vol.origin[2], vol.origin[1], vol.origin[0]];
+    let dirs: Vec<String> = (0..3)
+        .map(|i| {
+            let d = vol.direction[i];
+            format!("({},{},{})", d[0] * sp[i], d[1] * sp[i], d[2] * sp[i])
+        })
+        .collect();
+    let mut out = format!(
+        "NRRD0004\ntype: {}\ndimension: 3\nspace: left-posterior-superior\nsizes: {x} {y} {z}\n\
+         space directions: {}\nkinds: domain domain domain\nendian: little\nencoding: {}\n\
+         space origin: ({},{},{})\n\n",
+        nrrd_type::<T>(),
+        dirs.join(" "),
+        if gzip { "gzip" } else { "raw" },
+        o[0],
+        o[1],
+        o[2]
+    )
+    .into_bytes();
+    let raw = to_le_bytes(&vol.data.as_standard_layout().to_owned());
+    if gzip {
+        use std::io::Write;
+        // The header stays plain text; only the data is gzipped.
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(&raw).map_err(|e| Error::io(path, e))?;
+        out.extend_from_slice(&e.finish().map_err(|e| Error::io(path, e))?);
+    } else {
+        out.extend_from_slice(&raw);
+    }
+    write_bytes(path, &out)
 }
 
 #[cfg(test)]

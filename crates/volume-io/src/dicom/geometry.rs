@@ -9,11 +9,14 @@ use crate::error::{Error, Result};
 pub(crate) struct Geometry {
     /// Indices into the series' headers, in slice order.
     pub order: Vec<usize>,
-    /// `[thickness, PixelSpacing[0], PixelSpacing[1]]`.
+    /// `[slice spacing, PixelSpacing[0], PixelSpacing[1]]`; the slice spacing is ITK's:
+    /// distance from the first to the last slice position / (n − 1).
     pub spacing: [f64; 3],
+    /// grt123's `thickness`: `|z0 − z1|` of the first two slices.
+    pub thickness: f64,
     /// `ImagePositionPatient[::-1]` of the first slice.
     pub origin: [f64; 3],
-    /// Rows: row cosine, column cosine, slice normal.
+    /// Rows: row cosine, column cosine, slice normal (signed along the slice order).
     pub direction: [[f64; 3]; 3],
 }
 
@@ -104,7 +107,14 @@ pub(crate) fn series_geometry(
     if let Some(o) = first.orientation {
         let r = [o[0], o[1], o[2]];
         let c = [o[3], o[4], o[5]];
-        let nrm = cross(r, c);
+        let mut nrm = cross(r, c);
+        // The array's z axis runs in slice order (ascending z, grt123's); the normal points
+        // along it.
+        if let (Some(a), Some(b)) = (first.position, series[order[order.len() - 1]].position) {
+            if dot([b[0] - a[0], b[1] - a[1], b[2] - a[2]], nrm) < 0.0 {
+                nrm = [-nrm[0], -nrm[1], -nrm[2]];
+            }
+        }
         direction = [r, c, nrm];
         if nrm[2].abs() < 1.0 - 1e-6 {
             warnings.push(format!(
@@ -122,14 +132,30 @@ pub(crate) fn series_geometry(
                 });
             if hi - lo > 1e-3 + 1e-4 * hi {
                 warnings.push(format!(
-                    "non-uniform slice spacing along the normal: gaps from {lo:.4} to {hi:.4} mm; spacing[0] is the first gap ({thickness:.4} mm in z)"
+                    "non-uniform slice spacing along the normal: gaps from {lo:.4} to {hi:.4} mm; grt123 uses the first gap ({thickness:.4} mm in z)"
                 ));
             }
         }
     }
+    // ITK's ImageSeriesReader: the first-to-last distance over n − 1 slices.
+    let span = match (first.position, series[order[order.len() - 1]].position) {
+        (Some(a), Some(b)) if all_ipp && order.len() >= 2 => {
+            let d = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+            dot(d, d).sqrt() / (order.len() - 1) as f64
+        }
+        _ => 0.0,
+    };
+    let slice_spacing = if span > 0.0 { span } else { thickness };
+    if (slice_spacing - thickness).abs() > 1e-3 {
+        warnings.push(format!(
+            "slice spacing {slice_spacing:.4} mm (first to last slice, as SimpleITK) differs \
+             from grt123's {thickness:.4} mm (first two slices), which the pipeline uses"
+        ));
+    }
     Ok(Geometry {
         order,
-        spacing: [thickness, ps[0], ps[1]],
+        spacing: [slice_spacing, ps[0], ps[1]],
+        thickness,
         origin,
         direction,
     })

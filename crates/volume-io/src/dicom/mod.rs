@@ -269,8 +269,9 @@ fn read_headers(
             patient_id: first.patient_id.clone(),
             modality: first.modality.clone(),
             num_files: slices.len(),
-            flipped: false,
+            grt123_thickness: Some(geo.thickness),
             warnings,
+            ..Metadata::default()
         },
     })
 }
