@@ -87,9 +87,7 @@ pub fn to_canonical<T: Clone>(vol: Volume<T>) -> Volume<T> {
         let a = permutation[k];
         spacing[k] = vol.spacing[a];
         let s = if flips[k] { -1.0 } else { 1.0 };
-        for w in 0..3 {
-            direction[2 - k][w] = s * vol.direction[2 - a][w];
-        }
+        direction[2 - k] = vol.direction[2 - a].map(|c| s * c);
     }
     let record = Reorientation {
         permutation,
