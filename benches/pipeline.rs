@@ -12,11 +12,7 @@ fn bench(c: &mut Criterion) {
     let image = v.data.view();
     let spacing = Spacing::f64(v.spacing);
     let params = Params::default();
-    let geometry = Geometry {
-        spacing,
-        origin: v.origin,
-        flipped: false,
-    };
+    let geometry = Geometry::new(spacing, v.origin);
     let mut g = c.benchmark_group("pipeline_phantom_160x512x512");
     g.sample_size(10);
     g.bench_function("step1_and_prep", |b| {

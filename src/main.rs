@@ -32,7 +32,8 @@ enum Command {
         #[arg(long)]
         series: Option<String>,
     },
-    /// Convert a scan to .npy (HU int16, z-y-x), .nii/.nii.gz or .mhd/.mha.
+    /// Convert a scan to .npy (+ geometry sidecars), .nii/.nii.gz, .mhd/.mha or .nrrd, keeping
+    /// the stored layout and its true world geometry.
     Convert {
         /// The scan to read.
         input: PathBuf,
@@ -42,7 +43,7 @@ enum Command {
         #[arg(long)]
         series: Option<String>,
     },
-    /// grt123 step 1: the two lung masks (m1.npy, m2.npy, meta.json).
+    /// grt123 step 1: the two lung masks (m1, m2 as .npy or .nii.gz, meta.json).
     Step1 {
         /// The scan to read.
         input: PathBuf,
@@ -51,11 +52,14 @@ enum Command {
         /// SeriesInstanceUID to read when a folder holds several.
         #[arg(long)]
         series: Option<String>,
+        /// Mask format: npy (canonical z-y-x arrays) or nii.gz (with the scan's geometry).
+        #[arg(long, value_enum, default_value_t)]
+        format: cli::run::MaskFormat,
     },
     /// grt123 preprocessing of one scan or a folder of scans: NAME_clean.npy, NAME_label.npy
     /// and report.csv. Runs on the built-in phantom when no input is given.
     Prep(cli::prep::PrepArgs),
-    /// Zuidhof's tutorial lung mask (lungs.npy, int8).
+    /// Zuidhof's tutorial lung mask (lungs.npy or lungs.nii.gz, int8).
     Zuidhof {
         /// The scan to read.
         input: PathBuf,
@@ -64,6 +68,9 @@ enum Command {
         /// Skip filling lung structures slice by slice.
         #[arg(long)]
         no_fill: bool,
+        /// Mask format: npy (canonical z-y-x array) or nii.gz (with the scan's geometry).
+        #[arg(long, value_enum, default_value_t)]
+        format: cli::run::MaskFormat,
     },
     /// Write the synthetic chest phantom as OUT.npy (int16 HU) with OUT.npy.spacing.json.
     Phantom {
@@ -103,13 +110,15 @@ fn main() -> ExitCode {
             input,
             outdir,
             series,
-        } => cli::run::step1(&input, &outdir, series),
+            format,
+        } => cli::run::step1(&input, &outdir, series, format),
         Command::Prep(a) => return cli::prep::run(a),
         Command::Zuidhof {
             input,
             outdir,
             no_fill,
-        } => cli::run::zuidhof(&input, &outdir, !no_fill),
+            format,
+        } => cli::run::zuidhof(&input, &outdir, !no_fill, format),
         Command::Phantom { output, small } => cli::run::phantom(&output, small),
     };
     match result {

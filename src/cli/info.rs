@@ -24,8 +24,26 @@ fn volume_json(input: &str, v: &AnyVolume) -> Value {
         "modality": m.modality,
         "num_files": m.num_files,
         "flipped": m.flipped,
+        "grt123_thickness": m.grt123_thickness,
         "warnings": m.warnings,
     })
+}
+
+/// What the pipeline does to reach the canonical layout (`read_hu`'s), and the warnings then.
+fn canonical_json(v: AnyVolume) -> (Value, Value) {
+    let c = v.to_canonical();
+    let m = c.meta();
+    let r = m.reorientation.as_ref();
+    let j = json!({
+        "shape": c.shape(),
+        "spacing": c.spacing(),
+        "origin": c.origin(),
+        "direction": c.direction(),
+        "permutation": r.map(|r| r.permutation),
+        "flips": r.map(|r| r.flips),
+        "oblique_degrees": r.map(|r| r.oblique_degrees),
+    });
+    (j, json!(m.warnings))
 }
 
 /// Prints the geometry of a scan (the phantom when `input` is `None`) and, for DICOM
@@ -34,7 +52,10 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
     let out = match input {
         None => {
             let v = phantom::chest_phantom(&phantom::PhantomOptions::default());
-            volume_json("<phantom>", &AnyVolume::I16(v))
+            let v = AnyVolume::I16(v);
+            let mut j = volume_json("<phantom>", &v);
+            j["canonical"] = canonical_json(v).0;
+            j
         }
         Some(p) => {
             let v = volume_io::read(
@@ -68,6 +89,10 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
                     .collect();
                 j["series"] = Value::Array(list);
             }
+            let (canonical, warnings) = canonical_json(v);
+            // The reader's warnings plus the oblique one to_canonical may add.
+            j["warnings"] = warnings;
+            j["canonical"] = canonical;
             j
         }
     };

@@ -4,7 +4,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use lungprep::lungseg::{phantom, Spacing};
+use lungprep::lungseg::{phantom, Geometry, Grid, LabelRule, Spacing};
 use lungprep::volume_io::{self, Format, ReadOptions, Volume};
 
 use super::{msg, CliResult};
@@ -37,12 +37,46 @@ impl Source {
     }
 }
 
-/// An HU volume with the spacing precision grt123 would use.
+/// An HU volume in the canonical layout with the spacing grt123 would use.
 pub struct Loaded {
-    /// The HU voxels and geometry.
+    /// The HU voxels and their true geometry (canonical layout, see docs/coordinates.md).
     pub volume: Volume<i16>,
-    /// Spacing (float32 for DICOM, as grt123).
+    /// The pipeline's spacing: grt123's (DICOM: thickness of the first two slices, float32).
     pub spacing: Spacing,
+}
+
+impl Loaded {
+    /// What `lungseg::prep` needs: the pipeline spacing, the true world grid, and grt123's
+    /// annotation formula wherever it is exact (the stored array, or grt123's own y/x flip of a
+    /// `.mhd`), else the exact world mapping.
+    pub fn geometry(&self) -> Geometry {
+        let v = &self.volume;
+        let (_, grt123_origin) = v.grt123_geometry();
+        let (same, grt123_flip) = match &v.meta.reorientation {
+            None => (true, false),
+            Some(r) => (
+                r.is_identity(),
+                r.permutation == [0, 1, 2] && r.flips == [false, true, true],
+            ),
+        };
+        let labels = if (same && !v.meta.flipped) || (grt123_flip && v.meta.flipped) {
+            LabelRule::Grt123 {
+                origin: grt123_origin,
+                flipped: v.meta.flipped,
+            }
+        } else {
+            LabelRule::World
+        };
+        Geometry {
+            spacing: self.spacing,
+            world: Grid {
+                spacing: v.spacing,
+                origin: v.origin,
+                direction: v.direction,
+            },
+            labels,
+        }
+    }
 }
 
 const VOLUME_EXTS: [&str; 6] = [".mhd", ".mha", ".nrrd", ".nhdr", ".nii", ".nii.gz"];
@@ -173,7 +207,18 @@ pub fn discover(inputs: &[PathBuf]) -> CliResult<Vec<Case>> {
 
 /// Loads a case as an int16 HU volume.
 pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
-    let volume = match source {
+    load_with(source, series, None)
+}
+
+/// Loads a case as an int16 HU volume in the canonical layout; `spacing` (`z, y, x` mm)
+/// overrides the file's. A file without geometry (`.npy` without sidecar) is an error unless
+/// `spacing` is given: running it at 1 mm would silently give wrong masks.
+pub fn load_with(
+    source: &Source,
+    series: Option<String>,
+    spacing: Option<[f64; 3]>,
+) -> CliResult<Loaded> {
+    let mut volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
         Source::Path(p) => {
             let opts = ReadOptions {
@@ -183,8 +228,36 @@ pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
             volume_io::read_hu(p, &opts).map_err(msg)?
         }
     };
+    if let Some(s) = spacing {
+        volume.spacing = s;
+        volume.meta.geometry_missing = false;
+        volume.meta.grt123_thickness = None;
+        if let Some(r) = volume.meta.reorientation.as_mut() {
+            for (k, &a) in r.permutation.iter().enumerate() {
+                r.source_spacing[a] = s[k];
+            }
+        }
+    }
+    if volume.meta.geometry_missing {
+        return Err(format!(
+            "{}: no spacing (write {}.spacing.json with [sz, sy, sx], or pass --spacing sz,sy,sx)",
+            source.display(),
+            source.display()
+        ));
+    }
     let spacing = if volume.meta.format == Format::Dicom {
-        Spacing::f32(volume.spacing)
+        // grt123's thickness on the stored slice axis, wherever the canonical layout put it.
+        let mut s = volume.spacing;
+        if let Some(t) = volume.meta.grt123_thickness {
+            let k = volume
+                .meta
+                .reorientation
+                .as_ref()
+                .and_then(|r| r.permutation.iter().position(|&a| a == 0))
+                .unwrap_or(0);
+            s[k] = t;
+        }
+        Spacing::f32(s)
     } else {
         Spacing::f64(volume.spacing)
     };

@@ -2,6 +2,7 @@
 
 pub mod info;
 pub mod input;
+pub mod outputs;
 pub mod prep;
 pub mod qc;
 pub mod run;

@@ -7,11 +7,11 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use lungprep::lungseg::{self, Geometry, Params, Preset};
+use lungprep::lungseg::{self, Params, Preset};
 use lungprep::volume_io::{self, Volume};
 use ndarray::Axis;
 
-use super::input::{discover, load, write_atomic, Case};
+use super::input::{discover, load_with, write_atomic, Case};
 use super::{msg, qc, CliResult};
 
 /// Arguments of `lungprep prep`.
@@ -36,7 +36,8 @@ pub struct PrepArgs {
     /// Skip cases whose NAME_clean.npy and NAME_label.npy already exist.
     #[arg(long)]
     pub skip_existing: bool,
-    /// Also write the lung masks as NAME_m1.nii.gz and NAME_m2.nii.gz.
+    /// Also write the lung masks as NAME_m1.nii.gz and NAME_m2.nii.gz, and NAME_lungs.nii.gz
+    /// (1 = right lung, 2 = left lung), in the scan's world geometry.
     #[arg(long)]
     pub masks: bool,
     /// Also write NAME_qc.png: axial, coronal and sagittal views with lung outlines and crop box.
@@ -45,6 +46,9 @@ pub struct PrepArgs {
     /// SeriesInstanceUID to read when a DICOM folder holds several.
     #[arg(long)]
     pub series: Option<String>,
+    /// World-geometry outputs and input spacing.
+    #[command(flatten)]
+    pub geo: super::outputs::OutputArgs,
 }
 
 /// Per-stage seconds columns of report.csv, in order.
@@ -240,7 +244,8 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
         return Ok(());
     }
     let t0 = Instant::now();
-    let loaded = load(&case.source, args.series.clone())?;
+    let spacing = args.geo.spacing.map(|s| s.0);
+    let loaded = load_with(&case.source, args.series.clone(), spacing)?;
     row.seconds.push(("load", t0.elapsed().as_secs_f64()));
     let vol = &loaded.volume;
     row.shape = join(vol.shape());
@@ -258,11 +263,7 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
         Some(p) => lungseg::read_annotations(p, &case.name).map_err(msg)?,
         None => Vec::new(),
     };
-    let geometry = Geometry {
-        spacing: loaded.spacing,
-        origin: vol.origin,
-        flipped: vol.meta.flipped,
-    };
+    let geometry = loaded.geometry();
     let prepared = lungseg::prep(
         &vol.data.view(),
         &s1.m1.view(),
@@ -278,6 +279,8 @@ fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> Cli
     let clean = prepared.clean.view().insert_axis(Axis(0));
     volume_io::write_npy(&clean, &clean_path).map_err(msg)?;
     volume_io::write_npy(&prepared.labels.view(), &label_path).map_err(msg)?;
+    let (outdir, name) = (&args.outdir, &case.name);
+    super::outputs::write_case(outdir, name, &loaded, &s1, &prepared, args.masks, &args.geo)?;
     if args.masks {
         for (m, tag) in [(&s1.m1, "m1"), (&s1.m2, "m2")] {
             let mut v = Volume::new(m.mapv(u8::from));

@@ -11,12 +11,54 @@ use serde_json::json;
 use super::input::{load, write_atomic, Source};
 use super::{msg, CliResult};
 
+/// File format of `step1` / `zuidhof` masks.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MaskFormat {
+    /// `.npy` arrays (z, y, x) in the canonical layout, as before.
+    #[default]
+    Npy,
+    /// `.nii.gz` (uint8 / int8) with the scan's world geometry, to overlay in a viewer.
+    #[value(name = "nii.gz")]
+    NiiGz,
+}
+
+/// Writes a mask as `stem.npy` or `stem.nii.gz` (with `like`'s world geometry).
+fn write_mask<T, U>(
+    mask: &ndarray::Array3<T>,
+    like: &volume_io::Volume<i16>,
+    outdir: &Path,
+    stem: &str,
+    format: MaskFormat,
+    cast: impl Fn(&T) -> U,
+) -> CliResult<()>
+where
+    T: ndarray_npy::WritableElement,
+    U: volume_io::Element,
+{
+    match format {
+        MaskFormat::Npy => volume_io::write_npy(&mask.view(), &outdir.join(format!("{stem}.npy"))),
+        MaskFormat::NiiGz => {
+            let mut v = volume_io::Volume::new(mask.map(cast));
+            v.spacing = like.spacing;
+            v.origin = like.origin;
+            v.direction = like.direction;
+            volume_io::write_nifti(&v, &outdir.join(format!("{stem}.nii.gz")))
+        }
+    }
+    .map_err(msg)
+}
+
 fn mkdir(dir: &Path) -> CliResult<()> {
     fs::create_dir_all(dir).map_err(|e| format!("{}: {}", dir.display(), msg(e)))
 }
 
-/// grt123 step 1: `m1.npy`, `m2.npy` (bool, z-y-x) and `meta.json`.
-pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<()> {
+/// grt123 step 1: `m1`, `m2` (`.npy` bool z-y-x, or `.nii.gz` uint8) and `meta.json`.
+pub fn step1(
+    input: &Path,
+    outdir: &Path,
+    series: Option<String>,
+    format: MaskFormat,
+) -> CliResult<()> {
     let t0 = Instant::now();
     let loaded = load(&Source::Path(input.to_path_buf()), series)?;
     let load_s = t0.elapsed().as_secs_f64();
@@ -27,8 +69,9 @@ pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<(
     )
     .map_err(msg)?;
     mkdir(outdir)?;
-    volume_io::write_npy(&s.m1.view(), &outdir.join("m1.npy")).map_err(msg)?;
-    volume_io::write_npy(&s.m2.view(), &outdir.join("m2.npy")).map_err(msg)?;
+    let vol = &loaded.volume;
+    write_mask(&s.m1, vol, outdir, "m1", format, |&b| u8::from(b))?;
+    write_mask(&s.m2, vol, outdir, "m2", format, |&b| u8::from(b))?;
     let mut seconds = serde_json::Map::new();
     seconds.insert("load".into(), json!(load_s));
     for (k, v) in &s.timings.0 {
@@ -56,8 +99,8 @@ pub fn step1(input: &Path, outdir: &Path, series: Option<String>) -> CliResult<(
     Ok(())
 }
 
-/// Zuidhof's method: `lungs.npy` (int8).
-pub fn zuidhof(input: &Path, outdir: &Path, fill: bool) -> CliResult<()> {
+/// Zuidhof's method: `lungs.npy` or `lungs.nii.gz` (int8).
+pub fn zuidhof(input: &Path, outdir: &Path, fill: bool, format: MaskFormat) -> CliResult<()> {
     let t0 = Instant::now();
     let loaded = load(&Source::Path(input.to_path_buf()), None)?;
     let load_s = t0.elapsed().as_secs_f64();
@@ -65,7 +108,7 @@ pub fn zuidhof(input: &Path, outdir: &Path, fill: bool) -> CliResult<()> {
     let lungs = zuidhof::segment_lung_mask(&loaded.volume.data.view(), fill).map_err(msg)?;
     let seg_s = t.elapsed().as_secs_f64();
     mkdir(outdir)?;
-    volume_io::write_npy(&lungs.view(), &outdir.join("lungs.npy")).map_err(msg)?;
+    write_mask(&lungs, &loaded.volume, outdir, "lungs", format, |&v| v)?;
     super::out(&json!({"load": load_s, "segment_lung_mask": seg_s}).to_string());
     Ok(())
 }

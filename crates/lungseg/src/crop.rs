@@ -5,6 +5,7 @@ use std::path::Path;
 use ndarray::{Array2, ArrayView3};
 
 use crate::slices::bounding_box;
+use crate::world::Grid;
 use crate::{Error, MaskParams, Result, Spacing};
 
 /// grt123's `extendbox`: per axis `[start, end)` in the resampled grid.
@@ -64,8 +65,19 @@ pub fn read_annotations(path: &Path, name: &str) -> Result<Vec<Annotation>> {
         }
         let num = |c: usize| -> Result<f64> {
             let s = row.get(c).unwrap_or("").trim();
-            s.parse::<f64>()
-                .map_err(|_| err(&format!("row {}: {s:?} is not a number", i + 2)))
+            let v = s
+                .parse::<f64>()
+                .map_err(|_| err(&format!("row {}: {s:?} is not a number", i + 2)))?;
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(Error::NonFiniteAnnotation {
+                    path: path.to_path_buf(),
+                    row: i + 2,
+                    column: headers.get(c).unwrap_or("").trim().to_string(),
+                    value: s.to_string(),
+                })
+            }
         };
         out.push(Annotation {
             world_xyz: [num(cx)?, num(cy)?, num(cz)?],
@@ -113,6 +125,34 @@ pub fn annotation_labels(
     out
 }
 
+/// [`annotation_labels`] through the exact world → voxel mapping of `world` (the image's
+/// grid) instead of grt123's `|world − origin| / spacing`, then grt123's scaling to the
+/// cropped 1 mm grid; for images reoriented otherwise than grt123's y/x flip.
+pub fn annotation_labels_world(
+    annotations: &[Annotation],
+    world: &Grid,
+    spacing: &Spacing,
+    crop: &CropBox,
+    p: &MaskParams,
+) -> Result<Array2<f64>> {
+    if annotations.is_empty() {
+        return Ok(Array2::zeros((1, 4)));
+    }
+    let sp = spacing.get();
+    let res = p.resolution;
+    let mut out = Array2::zeros((annotations.len(), 4));
+    for (mut row, a) in out.rows_mut().into_iter().zip(annotations) {
+        let pos = world
+            .world_to_index(a.world_xyz)
+            .ok_or_else(|| Error::Invalid("annotation_labels_world: degenerate grid".into()))?;
+        for k in 0..3 {
+            row[k] = pos[k] * sp[k] / res[k] - crop[k][0] as f64;
+        }
+        row[3] = a.diameter_mm / res[1];
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +195,32 @@ mod tests {
             &p,
         );
         assert_eq!(l.row(0).to_vec(), vec![9.0, 4.0, 2.0, 4.0]);
+        // The world rule agrees with grt123's on an axial grid.
+        let g = Grid {
+            spacing: s.get(),
+            origin: [0.0; 3],
+            direction: volume_io::IDENTITY,
+        };
+        let w = annotation_labels_world(&[a], &g, &s, &[[1, 9], [2, 9], [3, 9]], &p).unwrap();
+        assert_eq!(w, l);
+    }
+
+    #[test]
+    fn non_finite_annotation_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("lungseg_annos_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("a.csv");
+        std::fs::write(
+            &f,
+            "seriesuid,coordX,coordY,coordZ,diameter_mm\ns,1,nan,3,4\nt,1,2,3,4\n",
+        )
+        .unwrap();
+        let e = read_annotations(&f, "s").unwrap_err();
+        assert!(
+            matches!(e, Error::NonFiniteAnnotation { row: 2, .. }),
+            "{e}"
+        );
+        assert_eq!(read_annotations(&f, "t").unwrap().len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -25,6 +25,18 @@ pub enum Error {
     /// Reading a LUNA16 annotations file failed.
     #[error("annotations: {0}")]
     Annotations(String),
+    /// An annotation value is NaN or infinite (it would silently give a NaN label).
+    #[error("annotations: {path}: row {row}: {column} = {value:?} is not a finite number")]
+    NonFiniteAnnotation {
+        /// The annotations file.
+        path: std::path::PathBuf,
+        /// 1-based line number (the header is line 1).
+        row: usize,
+        /// The column name.
+        column: String,
+        /// The text found.
+        value: String,
+    },
     /// A morphology kernel failed.
     #[error(transparent)]
     Morph(#[from] morph3d::Error),

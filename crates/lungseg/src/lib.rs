@@ -31,15 +31,19 @@ mod pipeline;
 mod slices;
 mod spacing;
 mod two_lung;
+mod world;
 pub mod zuidhof;
 
 pub use analysis::{all_slice_analysis, select_lungs, Selection};
 pub use binarize::binarize_per_slice;
-pub use crop::{annotation_labels, crop_box, read_annotations, Annotation, CropBox};
+pub use crop::{
+    annotation_labels, annotation_labels_world, crop_box, read_annotations, Annotation, CropBox,
+};
 pub use error::{Error, Result};
 pub use fill::{fill_2d_hole, fill_hole};
 pub use mask::{apply_mask, process_mask};
 pub use params::{AnalysisParams, BinarizeParams, MaskParams, Params, Preset, TwoLungParams};
-pub use pipeline::{prep, step1, Geometry, Prepared, Step1, Timings};
+pub use pipeline::{prep, step1, Geometry, LabelRule, Prepared, Step1, Timings};
 pub use spacing::Spacing;
 pub use two_lung::{extract_main, two_lung_only, TwoLungs};
+pub use world::{clean_grid, clean_to_world, world_to_clean, Grid};

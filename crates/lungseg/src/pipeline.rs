@@ -4,6 +4,8 @@ use std::time::Instant;
 
 use ndarray::{Array2, Array3, ArrayView3};
 
+use crate::crop::annotation_labels_world;
+use crate::world::{clean_grid, Grid};
 use crate::{
     annotation_labels, apply_mask, binarize_per_slice, crop_box, fill_hole, process_mask,
     select_lungs, two_lung_only, Annotation, CropBox, Params, Result, Spacing,
@@ -91,6 +93,8 @@ pub struct Prepared {
     pub labels: Array2<f64>,
     /// The crop box in the resampled grid.
     pub crop: CropBox,
+    /// Where `clean` sits in the world (see [`clean_grid`]).
+    pub grid: Grid,
     /// Seconds per stage.
     pub timings: Timings,
 }
@@ -98,12 +102,48 @@ pub struct Prepared {
 /// The geometry of the input volume that [`prep`] needs besides the voxels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
-    /// Voxel spacing (with grt123's precision).
+    /// Voxel spacing the pipeline uses (with grt123's precision and, for DICOM, grt123's
+    /// thickness).
     pub spacing: Spacing,
-    /// World position of the first voxel, `(z, y, x)` mm.
-    pub origin: [f64; 3],
-    /// MetaImage `isflip`: y and x were mirrored on load.
-    pub flipped: bool,
+    /// Where the image sits in the world (its true spacing, origin and direction).
+    pub world: Grid,
+    /// How annotations become voxel positions.
+    pub labels: LabelRule,
+}
+
+impl Geometry {
+    /// An axial image (identity direction) at `origin` with `spacing`, labelled as grt123.
+    pub fn new(spacing: Spacing, origin: [f64; 3]) -> Self {
+        Geometry {
+            spacing,
+            world: Grid {
+                spacing: spacing.get(),
+                origin,
+                direction: volume_io::IDENTITY,
+            },
+            labels: LabelRule::Grt123 {
+                origin,
+                flipped: false,
+            },
+        }
+    }
+}
+
+/// How [`prep`] turns annotation world positions into voxel positions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LabelRule {
+    /// grt123's formula: `|world − origin| / spacing`, then `shape − pos` in y and x when
+    /// `flipped` (its `isflip`), with `origin` the file's origin before any flip. Exact for the
+    /// stored array or grt123's y/x flip of it; kept for parity.
+    Grt123 {
+        /// The file's origin, `(z, y, x)`.
+        origin: [f64; 3],
+        /// grt123's `isflip`.
+        flipped: bool,
+    },
+    /// The exact world → voxel mapping through [`Geometry::world`] (any other
+    /// reorientation, where grt123's formula would be wrong).
+    World,
 }
 
 /// grt123's `savenpy`: masks the HU image with the processed lung masks, removes bone,
@@ -155,19 +195,21 @@ pub fn prep(
     })?;
     drop(masked);
     let dims = image.shape();
-    let labels = annotation_labels(
-        annotations,
-        geometry.origin,
-        spacing,
-        [dims[0], dims[1], dims[2]],
-        geometry.flipped,
-        &crop,
-        p,
-    );
+    let shape = [dims[0], dims[1], dims[2]];
+    let labels = match geometry.labels {
+        LabelRule::Grt123 { origin, flipped } => {
+            annotation_labels(annotations, origin, spacing, shape, flipped, &crop, p)
+        }
+        LabelRule::World => {
+            annotation_labels_world(annotations, &geometry.world, spacing, &crop, p)?
+        }
+    };
+    let grid = clean_grid(&geometry.world, shape, spacing, &crop, p.resolution)?;
     Ok(Prepared {
         clean,
         labels,
         crop,
+        grid,
         timings,
     })
 }

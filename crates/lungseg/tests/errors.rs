@@ -33,11 +33,7 @@ fn bad_spacing_is_an_error() {
 fn empty_masks_are_an_error_not_a_crash() {
     let v = Array3::<i16>::zeros((4, 8, 8));
     let m = Array3::from_elem((4, 8, 8), false);
-    let g = Geometry {
-        spacing: Spacing::f64([1.0; 3]),
-        origin: [0.0; 3],
-        flipped: false,
-    };
+    let g = Geometry::new(Spacing::f64([1.0; 3]), [0.0; 3]);
     let r = prep(&v.view(), &m.view(), &m.view(), &g, &[], &Params::default());
     assert!(matches!(r, Err(Error::EmptyMask(_))));
 }

@@ -71,11 +71,7 @@ fn step1_prep_and_zuidhof_match_oracle() {
         f["step1"]["two_lungs_found"].as_bool().unwrap()
     );
     for (preset, key) in [(Preset::Dsb, "dsb"), (Preset::Luna, "luna")] {
-        let geometry = Geometry {
-            spacing,
-            origin: v.origin,
-            flipped: false,
-        };
+        let geometry = Geometry::new(spacing, v.origin);
         let p = prep(
             &v.data.view(),
             &s.m1.view(),
