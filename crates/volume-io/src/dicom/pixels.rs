@@ -27,6 +27,22 @@ fn j2k_siz(stream: &[u8]) -> Option<(bool, u32)> {
     Some((ssiz & 0x80 != 0, u32::from(ssiz & 0x7F) + 1))
 }
 
+/// JPEG 2000 image width and height (from SIZ: `Xsiz - XOsiz`, `Ysiz - YOsiz`).
+fn j2k_dims(stream: &[u8]) -> Option<(u32, u32)> {
+    let limit = stream.len().min(1 << 16);
+    let pos = stream[..limit]
+        .windows(4)
+        .position(|w| w == [0xFF, 0x4F, 0xFF, 0x51])?;
+    let word = |at: usize| {
+        let b = stream.get(pos + at..pos + at + 4)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    Some((
+        word(8)?.checked_sub(word(16)?)?,
+        word(12)?.checked_sub(word(20)?)?,
+    ))
+}
+
 /// pydicom's unused-bit correction: shift left then right within the sample type, which
 /// sign-extends signed samples and clears the high bits of unsigned ones; then numpy's
 /// `astype(int16)` (wrapping).
@@ -180,8 +196,27 @@ pub(crate) fn decode_into(path: &Path, obj: &DefaultDicomObject, out: &mut [i16]
             convert(&bytes[..need], layout, unused, big, out);
         }
         Kind::Jpeg2000 | Kind::Encapsulated => {
+            let first = element.value().fragments().and_then(|f| f.first());
+            if kind == Kind::Jpeg2000 {
+                // A codestream larger than Rows x Columns makes the adapter write past its
+                // buffer (jpeg2k.rs:90); a huge one would be allocated first.
+                let (rows, cols) = (
+                    uint(obj, tags::ROWS).unwrap_or(0),
+                    uint(obj, tags::COLUMNS).unwrap_or(0),
+                );
+                if let Some((w, h)) = first.and_then(|f| j2k_dims(f)) {
+                    if (w, h) != (cols, rows) {
+                        return Err(Error::Decode {
+                            path: path.to_path_buf(),
+                            message: format!(
+                                "JPEG 2000 codestream is {w} x {h} but Columns x Rows is \
+                                 {cols} x {rows}"
+                            ),
+                        });
+                    }
+                }
+            }
             let shift = if kind == Kind::Jpeg2000 {
-                let first = element.value().fragments().and_then(|f| f.first());
                 match first.and_then(|f| j2k_siz(f)) {
                     Some((j2k_signed, precision))
                         if j2k_signed != signed && bits_allocated > precision =>
