@@ -151,7 +151,10 @@ pub fn read_npy_header(path: &Path) -> Result<NpyHeader> {
 pub fn read_npy_array<T: ReadableElement>(path: &Path) -> Result<ArrayD<T>> {
     read_npy_header(path)?;
     let (file, _) = open_regular(path)?;
-    ArrayD::<T>::read_npy(BufReader::new(file)).map_err(|e| Error::header(path, e.to_string()))
+    ArrayD::<T>::read_npy(BufReader::new(file)).map_err(|e| match e {
+        ndarray_npy::ReadNpyError::Io(e) => Error::io(path, e),
+        e => Error::header(path, e.to_string()),
+    })
 }
 
 /// Reads an `.npy` volume: 3-D `(z, y, x)`, or `(1, z, y, x)` like grt123's `NAME_clean.npy`,
@@ -244,9 +247,11 @@ pub fn write_npy<A: WritableElement, D: Dimension>(
     path: &Path,
 ) -> Result<()> {
     write_atomic(path, |w| {
-        array
-            .write_npy(w)
-            .map_err(|e| Error::header(path, e.to_string()))
+        // A full disk must read "No space left on device" with the path, not "bad header".
+        array.write_npy(w).map_err(|e| match e {
+            ndarray_npy::WriteNpyError::Io(e) => Error::io(path, e),
+            e => Error::header(path, e.to_string()),
+        })
     })
 }
 
