@@ -211,7 +211,10 @@ pub(crate) fn read_npy_volume_max(path: &Path, max: Option<u64>) -> Result<AnyVo
     side.push(".spacing.json");
     let side = std::path::PathBuf::from(side);
     let spacing = if side.exists() {
-        let text = std::fs::read_to_string(&side).map_err(|e| Error::io(&side, e))?;
+        // At most 4 KB of a regular file: the sidecar is `[sz, sy, sx]`.
+        let (f, _) = open_regular(&side)?;
+        let text =
+            String::from_utf8_lossy(&crate::input::read_prefix(&f, &side, 4096)?).into_owned();
         let s = parse_spacing_json(&text).ok_or_else(|| {
             Error::header(&side, "expected a JSON array of three numbers [sz, sy, sx]")
         })?;

@@ -415,6 +415,19 @@ fn dicom_huge_declared_lengths_are_refused_before_parsing() {
 }
 
 #[test]
+fn dicom_pixel_data_far_larger_than_the_frame_is_refused() {
+    // 16 x 16 x 2 bytes of frame, 4 MiB of Pixel Data actually present.
+    let s = base("lidc.dcm");
+    let px = find(&s, &[0xE0, 0x7F, 0x10, 0x00, b'O', b'W', 0, 0]) + 8;
+    let mut b = s[..px].to_vec();
+    b.extend_from_slice(&(4u32 << 20).to_le_bytes());
+    b.resize(b.len() + (4 << 20), 0);
+    let t = dicom_dir(&[("x.dcm", b)]);
+    let e = bounded("4 MiB PixelData for 16 x 16", || read(t.path())).unwrap_err();
+    assert!(matches!(e, Error::Unsupported { .. }), "{e}");
+}
+
+#[test]
 fn dicom_sparse_giant_with_the_magic_is_an_error() {
     let t = tempfile::tempdir().unwrap();
     let p = t.path().join("junk.dcm");

@@ -167,6 +167,17 @@ fn check_pixel_size(h: &SliceHeader, scan: &scan::Scan) -> Result<()> {
             found: px.bytes,
         });
     }
+    // More than twice the frame (+1 MiB), native or compressed, is not a slice but a way to
+    // make the parser read gigabytes per decoding thread.
+    if px.bytes > need.saturating_mul(2).max(need.saturating_add(1 << 20)) {
+        return Err(Error::Unsupported {
+            path: path.clone(),
+            what: format!(
+                "Pixel Data of {} bytes for a {} x {} frame of {need} bytes",
+                px.bytes, h.rows, h.cols
+            ),
+        });
+    }
     if px.encapsulated && need > (px.bytes.saturating_mul(4096)).max(8 << 20) {
         return Err(Error::Decode {
             path: path.clone(),
