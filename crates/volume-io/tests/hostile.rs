@@ -69,7 +69,9 @@ fn bounded<T>(what: &str, f: impl FnOnce() -> T) -> T {
     BIGGEST.store(0, Relaxed);
     let out = f();
     let (peak, big) = (PEAK.load(Relaxed) - base, BIGGEST.load(Relaxed));
-    println!("{what}: peak {peak} bytes, largest allocation {big} bytes");
+    if std::env::var_os("HOSTILE_VERBOSE").is_some() {
+        println!("{what}: peak {peak} bytes, largest allocation {big} bytes");
+    }
     assert!(big <= BOUND, "{what}: allocated {big} bytes at once");
     assert!(peak <= BOUND, "{what}: peak of {peak} live bytes");
     out
@@ -652,4 +654,61 @@ fn fuzzer_finds_stay_fixed() {
         n += 1;
     }
     println!("{n} fuzzer finds");
+}
+
+// ---------------------------------------------------------------- generated corruptions
+
+const BASES: [(&str, &str); 9] = [
+    ("lidc.dcm", "x.dcm"),
+    ("lidc_rle.dcm", "x.dcm"),
+    ("raw.mha", "x.mha"),
+    ("zlib.mha", "x.mha"),
+    ("gzip.nrrd", "x.nrrd"),
+    ("skips.nrrd", "x.nrrd"),
+    ("cut.nii.gz", "x.nii.gz"),
+    ("i2.npy", "x.npy"),
+    ("bool_fortran.npy", "x.npy"),
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Any truncation of a file whose voxels end it is an error; bit flips and zeroed ranges
+    /// give a volume or a typed error; never a panic or an allocation above the bound.
+    #[test]
+    fn corruptions_are_errors_or_volumes(
+        which in 0..BASES.len(),
+        cut in 0.0f64..1.0,
+        flips in proptest::collection::vec((0.0f64..1.0, 0u8..8), 0..4),
+        zero in proptest::option::of((0.0f64..1.0, 1usize..64)),
+    ) {
+        let (name, as_name) = BASES[which];
+        let good = base(name);
+        let t = tempfile::tempdir().unwrap();
+        let n = good.len();
+        let short = &good[..(cut * n as f64) as usize];
+        let p = write(t.path(), as_name, short);
+        let r = bounded("truncated", || read_max(&p, 64 << 20));
+        proptest::prop_assert!(r.is_err(), "{name} cut to {} of {n} bytes read", short.len());
+        let mut bad = good.clone();
+        for (at, bit) in &flips {
+            bad[(at * n as f64) as usize] ^= 1 << bit;
+        }
+        if let Some((at, len)) = zero {
+            let a = (at * n as f64) as usize;
+            for b in &mut bad[a..(a + len).min(n)] {
+                *b = 0;
+            }
+        }
+        let p = write(t.path(), as_name, &bad);
+        let _ = bounded("flipped", || read_quiet_max(&p));
+    }
+}
+
+fn read_quiet_max(p: &Path) -> volume_io::Result<AnyVolume> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = read_max(p, 64 << 20);
+    std::panic::set_hook(hook);
+    r
 }

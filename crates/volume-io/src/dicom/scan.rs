@@ -166,6 +166,11 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
             break;
         }
         let vr = r.take::<2>()?;
+        let vr = if VR::from_binary(vr).is_some() {
+            vr
+        } else {
+            *b"UN"
+        };
         let n = if long_vr(vr) {
             r.take::<2>()?;
             r.u32()?
@@ -263,13 +268,13 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
         }
         let explicit = open.last().copied().unwrap_or(explicit_base);
         let (vr, n) = if explicit {
+            // An unknown VR is read as UN (4-byte length), as dicom-rs does.
             let vr = r.take::<2>()?;
-            if !vr.iter().all(u8::is_ascii_uppercase) {
-                return Err(r.bad(format!(
-                    "element ({:04X},{:04X}) has an invalid VR {vr:02X?}",
-                    tag.0, tag.1
-                )));
-            }
+            let vr = if VR::from_binary(vr).is_some() {
+                vr
+            } else {
+                *b"UN"
+            };
             let n = if long_vr(vr) {
                 r.take::<2>()?;
                 r.u32()?
