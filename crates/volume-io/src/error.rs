@@ -78,6 +78,26 @@ pub enum Error {
         /// The limit in force.
         limit: u64,
     },
+    /// The path is a FIFO, socket, device or folder where a file was expected: never opened
+    /// (reading a FIFO would block forever).
+    #[error("{path}: {kind}, not a regular file")]
+    NotRegularFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// A third-party pixel decoder panicked on this file (a decoder bug on malformed data,
+    /// caught so that it cannot take the process down).
+    #[error("{path}: the {transfer_syntax} decoder panicked: {message}")]
+    DecoderPanic {
+        /// The file.
+        path: PathBuf,
+        /// The transfer syntax being decoded.
+        transfer_syntax: String,
+        /// The panic message.
+        message: String,
+    },
     /// A folder holds no readable DICOM image.
     #[error("{path}: no DICOM image files found")]
     NoDicom {

@@ -19,6 +19,7 @@ mod atomic;
 pub mod dicom;
 mod element;
 mod error;
+mod input;
 mod metaimage;
 mod nifti_io;
 mod npy;
@@ -50,6 +51,9 @@ pub struct ReadOptions {
     /// larger declared volume is [`Error::TooLarge`] before any allocation. `None`: no limit
     /// beyond the bytes actually on disk.
     pub max_bytes: Option<u64>,
+    /// DICOM: a file of the series folder that fails to parse (or a truncated slice) is
+    /// skipped with a warning in [`Metadata::warnings`] instead of failing the read.
+    pub skip_bad_slices: bool,
 }
 
 fn lower_name(path: &Path) -> String {
@@ -67,14 +71,15 @@ pub fn read(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<AnyVolume> {
         return dicom::read_series(path, opts).map(AnyVolume::I16);
     }
     let name = lower_name(path);
+    let max = opts.max_bytes;
     if name.ends_with(".mhd") || name.ends_with(".mha") {
-        read_metaimage(path)
+        metaimage::read_metaimage_max(path, max)
     } else if name.ends_with(".nrrd") || name.ends_with(".nhdr") {
-        read_nrrd(path)
+        nrrd::read_nrrd_max(path, max)
     } else if name.ends_with(".nii") || name.ends_with(".nii.gz") {
-        read_nifti(path)
+        nifti_io::read_nifti_max(path, max)
     } else if name.ends_with(".npy") {
-        read_npy_volume(path)
+        npy::read_npy_volume_max(path, max)
     } else if !path.exists() {
         Err(Error::io(
             path,
@@ -90,12 +95,7 @@ pub fn read(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<AnyVolume> {
 }
 
 fn dicom_magic(path: &Path) -> bool {
-    use std::io::Read;
-    let mut buf = [0u8; 132];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .map(|_| &buf[128..] == b"DICM")
-        .unwrap_or(false)
+    dicom::has_dicm_magic(path)
 }
 
 /// [`read`], then [`AnyVolume::into_i16`] and [`to_canonical`]: the HU volume as int16 in

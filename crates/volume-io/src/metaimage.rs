@@ -2,11 +2,11 @@
 
 use crate::any::AnyVolume;
 use crate::atomic::write_bytes;
-use crate::element::{checked_count, decode_any, to_le_bytes, Dtype, Element};
+use crate::element::{to_le_bytes, Dtype, Element};
 use crate::error::{check_spacing, Error, Result};
+use crate::input::{open_regular, read_prefix, Payload, MAX_HEADER};
 use crate::volume::{Format, Volume};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 fn met_dtype(s: &str) -> Option<Dtype> {
@@ -100,68 +100,29 @@ pub(crate) fn resolve_inside(header: &Path, name: &str) -> Result<PathBuf> {
     Ok(header.parent().unwrap_or(Path::new(".")).join(rel))
 }
 
-/// Reads at most `limit` bytes of a zlib (or gzip) stream.
-pub(crate) fn inflate_limited(path: &Path, data: &[u8], limit: usize) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(limit.min(1 << 30));
-    let res = if data.starts_with(&[0x1f, 0x8b]) {
-        flate2::read::MultiGzDecoder::new(data)
-            .take(limit as u64 + 1)
-            .read_to_end(&mut out)
-    } else {
-        flate2::read::ZlibDecoder::new(data)
-            .take(limit as u64 + 1)
-            .read_to_end(&mut out)
-    };
-    res.map_err(|e| Error::Decode {
-        path: path.to_path_buf(),
-        message: format!("compressed data: {e}"),
-    })?;
-    Ok(out)
-}
-
-/// The `nbytes` of voxel data in a data-file body: inflated (zlib or gzip) when `compressed`,
-/// else the bytes after `skip` (`-1`: the last `nbytes`, as MetaImage's `HeaderSize` and NRRD's
-/// `byte skip` define it). Raw data is borrowed, not copied. Too little data is an error.
-pub(crate) fn payload<'a>(
-    path: &Path,
-    body: &'a [u8],
-    compressed: bool,
-    skip: i64,
-    nbytes: usize,
-) -> Result<std::borrow::Cow<'a, [u8]>> {
-    let short = |found: usize| Error::DataSize {
-        path: path.to_path_buf(),
-        expected: nbytes as u64,
-        found: found as u64,
-    };
-    if compressed {
-        let out = inflate_limited(path, body, nbytes)?;
-        return if out.len() == nbytes {
-            Ok(out.into())
-        } else {
-            Err(short(out.len()))
-        };
-    }
-    let start = if skip == -1 {
-        body.len().saturating_sub(nbytes)
-    } else {
-        skip.max(0) as usize
-    };
-    let avail = body.len().saturating_sub(start);
-    if avail < nbytes {
-        return Err(short(avail));
-    }
-    Ok(body[start..start + nbytes].into())
-}
-
 /// Reads a MetaImage file: the array as stored, with the header's geometry. For `.mhd`,
 /// [`crate::Metadata::flipped`] records grt123's `isflip` rule (the `TransformMatrix` rounded
 /// to integers is not the identity); the flip itself is [`crate::to_canonical`]'s job, which
 /// for the LUNA16 matrix −1 0 0 0 −1 0 0 0 1 is exactly grt123's y/x flip.
 pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    // The header is text; for .mhd the whole file is header.
-    let h = parse_header(path, &bytes)?;
+    read_metaimage_max(path, None)
+}
+
+/// [`read_metaimage`] refusing a declared volume above `max` bytes before allocating it.
+pub(crate) fn read_metaimage_max(path: &Path, max: Option<u64>) -> Result<AnyVolume> {
+    let (file, len) = open_regular(path)?;
+    // Only the header text is read here; the data is read in place below.
+    let bytes = read_prefix(&file, path, MAX_HEADER)?;
+    let h = parse_header(path, &bytes).map_err(|e| {
+        if len > MAX_HEADER {
+            Error::header(
+                path,
+                format!("no ElementDataFile in the first {MAX_HEADER} bytes"),
+            )
+        } else {
+            e
+        }
+    })?;
     let f = &h.fields;
     let get = |k: &str| f.get(k);
     let ndims: usize = get("NDims")
@@ -190,7 +151,7 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
     )?;
     let mut xyz = [1usize; 3];
     for (i, d) in dims.iter().take(ndims).enumerate() {
-        if *d < 0.0 || d.fract() != 0.0 || *d > 1e12 {
+        if *d < 1.0 || d.fract() != 0.0 || *d > 1e12 {
             return Err(Error::header(path, format!("bad DimSize {d}")));
         }
         xyz[i] = *d as usize;
@@ -231,12 +192,19 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
     })?;
     let big = truthy(get("BinaryDataByteOrderMSB")) || truthy(get("ElementByteOrderMSB"));
     let compressed = truthy(get("CompressedData"));
-    let nbytes = checked_count(shape, dtype.size())
-        .ok_or_else(|| Error::header(path, "DimSize overflows"))?;
-
     let data_name = get("ElementDataFile").map(String::as_str).unwrap_or("");
-    let (data_path, raw): (PathBuf, Vec<u8>) = if data_name == "LOCAL" {
-        (path.to_path_buf(), bytes[h.end..].to_vec())
+    let header_size: i64 = match get("HeaderSize") {
+        Some(s) => s
+            .parse()
+            .map_err(|_| Error::header(path, format!("bad HeaderSize {s:?}")))?,
+        None => 0,
+    };
+    if header_size < -1 {
+        return Err(Error::header(path, format!("bad HeaderSize {header_size}")));
+    }
+    let detached;
+    let (data_path, data_file, start, end) = if data_name == "LOCAL" {
+        (path.to_path_buf(), &file, h.end as u64, len)
     } else if data_name.contains('%') || data_name.starts_with("LIST") {
         return Err(Error::Unsupported {
             path: path.to_path_buf(),
@@ -244,42 +212,34 @@ pub fn read_metaimage(path: &Path) -> Result<AnyVolume> {
         });
     } else {
         let p = resolve_inside(path, data_name)?;
-        let len = std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?.len();
-        if !compressed && len < nbytes as u64 {
-            return Err(Error::DataSize {
-                path: p,
-                expected: nbytes as u64,
-                found: len,
-            });
-        }
-        let b = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-        (p, b)
+        detached = open_regular(&p)?;
+        (p, &detached.0, 0, detached.1)
     };
-    let header_size: i64 = match get("HeaderSize") {
-        Some(s) => s
-            .parse()
-            .map_err(|_| Error::header(path, format!("bad HeaderSize {s:?}")))?,
-        None => 0,
-    };
-    let body: &[u8] = if compressed && header_size > 0 {
-        raw.get(header_size as usize..).unwrap_or(&[])
-    } else {
-        &raw
-    };
+    let mut start = start;
+    let mut end = end;
     if compressed {
-        if let Some(cs) = get("CompressedDataSize").and_then(|s| s.parse::<usize>().ok()) {
-            if cs > body.len() {
+        // HeaderSize counts bytes before the compressed stream; CompressedDataSize bounds it.
+        start = start.saturating_add(header_size.max(0) as u64).min(end);
+        if let Some(cs) = get("CompressedDataSize").and_then(|s| s.parse::<u64>().ok()) {
+            if cs > end - start {
                 return Err(Error::DataSize {
                     path: data_path,
-                    expected: cs as u64,
-                    found: body.len() as u64,
+                    expected: cs,
+                    found: end - start,
                 });
             }
+            end = start + cs;
         }
     }
-    let skip = if compressed { 0 } else { header_size };
-    let voxels = payload(&data_path, body, compressed, skip, nbytes)?;
-    let mut v = decode_any(dtype, &voxels, big, shape);
+    let mut v = Payload {
+        path: &data_path,
+        file: data_file,
+        start,
+        end,
+        compressed,
+        skip: if compressed { 0 } else { header_size },
+    }
+    .read(dtype, big, shape, max)?;
     v.set_geometry(spacing, origin, direction);
     let is_mhd = path
         .extension()

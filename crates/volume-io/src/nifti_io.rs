@@ -3,10 +3,11 @@
 
 use crate::any::{each, AnyVolume};
 use crate::atomic::write_bytes;
-use crate::element::{checked_count, decode_any, to_le_bytes, Dtype, Element};
+use crate::element::{checked_count, decode_any, read_decode_at, to_le_bytes, Dtype, Element};
 use crate::error::{check_spacing, Error, Result};
+use crate::input::{check_limit, inflate_err, open_regular, read_inflated, MAX_INFLATE_RATIO};
 use crate::volume::{Format, Volume};
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 fn nifti_dtype(code: i16) -> Option<Dtype> {
@@ -112,26 +113,40 @@ fn rot_to_quatern(r: [[f64; 3]; 3]) -> (f64, f64, f64, f64) {
     (b, c, d, qfac)
 }
 
-fn open_maybe_gz(path: &Path) -> Result<(Box<dyn Read>, bool)> {
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut magic = [0u8; 2];
-    let n = f.read(&mut magic).map_err(|e| Error::io(path, e))?;
-    drop(f);
-    let f = BufReader::new(std::fs::File::open(path).map_err(|e| Error::io(path, e))?);
-    if n == 2 && magic == [0x1f, 0x8b] {
-        Ok((Box::new(flate2::read::MultiGzDecoder::new(f)), true))
-    } else {
-        Ok((Box::new(f), false))
-    }
-}
-
 /// Reads a NIfTI-1 volume. Spacing is `pixdim`, origin and direction come from the qform
 /// (or the sform when only it is set), converted from RAS to LPS as ITK does. A non-trivial
 /// `scl_slope`/`scl_inter` is applied and gives a float volume.
 pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
-    let (mut r, gz) = open_maybe_gz(path)?;
-    let h =
-        nifti::NiftiHeader::from_reader(&mut r).map_err(|e| Error::header(path, e.to_string()))?;
+    read_nifti_max(path, None)
+}
+
+/// Maps the `nifti` crate's header errors, keeping I/O errors (a full disk, a permission)
+/// as such.
+fn header_err(path: &Path, e: nifti::NiftiError) -> Error {
+    match e {
+        nifti::NiftiError::Io(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
+            Error::io(path, e)
+        }
+        e => Error::header(path, e.to_string()),
+    }
+}
+
+/// [`read_nifti`] refusing a declared volume above `max` bytes before allocating it. Plain
+/// files are read in place; `.gz` ones streamed, and to the end so the gzip CRC-32 and
+/// length are checked (at most 1 MiB of data after the voxels is tolerated and discarded).
+pub(crate) fn read_nifti_max(path: &Path, max: Option<u64>) -> Result<AnyVolume> {
+    let (file, len) = open_regular(path)?;
+    let mut r = BufReader::new(&file);
+    let gz = r
+        .fill_buf()
+        .map_err(|e| Error::io(path, e))?
+        .starts_with(&[0x1f, 0x8b]);
+    let mut r: Box<dyn Read + '_> = if gz {
+        Box::new(flate2::bufread::MultiGzDecoder::new(r))
+    } else {
+        Box::new(r)
+    };
+    let h = nifti::NiftiHeader::from_reader(&mut r).map_err(|e| header_err(path, e))?;
     if h.sizeof_hdr != 348 {
         return Err(Error::Unsupported {
             path: path.to_path_buf(),
@@ -145,52 +160,56 @@ pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
             what: format!("dim {:?} (only 2-D and 3-D volumes)", h.dim),
         });
     }
-    let d = |i: usize| {
-        if i <= nd {
-            (h.dim[i] as usize).max(1)
-        } else {
-            1
-        }
-    };
+    if (1..=nd).any(|i| h.dim[i] < 1) {
+        return Err(Error::header(
+            path,
+            format!("dim {:?} has a size below 1", h.dim),
+        ));
+    }
+    let d = |i: usize| if i <= nd { h.dim[i] as usize } else { 1 };
     let shape = [d(3), d(2), d(1)];
     let dtype = nifti_dtype(h.datatype).ok_or_else(|| Error::Unsupported {
         path: path.to_path_buf(),
         what: format!("NIfTI datatype {}", h.datatype),
     })?;
     let nbytes = checked_count(shape, dtype.size())
-        .ok_or_else(|| Error::header(path, "dimensions overflow"))?;
-    let offset = (h.vox_offset.max(348.0)) as u64;
-    if !gz {
-        let len = std::fs::metadata(path)
-            .map_err(|e| Error::io(path, e))?
-            .len();
-        if len < offset + nbytes as u64 {
+        .ok_or_else(|| Error::header(path, "dimensions overflow"))? as u64;
+    check_limit(path, nbytes, max)?;
+    let vox = h.vox_offset;
+    if !(vox.is_finite() && vox < len.saturating_mul(MAX_INFLATE_RATIO) as f32) {
+        return Err(Error::header(path, format!("vox_offset {vox}")));
+    }
+    let offset = (vox.max(348.0)) as u64;
+    let big = h.endianness == nifti::Endianness::Big;
+    let mut v = if gz {
+        let most = len.saturating_mul(MAX_INFLATE_RATIO);
+        if offset.saturating_add(nbytes) > most {
+            return Err(Error::Decode {
+                path: path.to_path_buf(),
+                message: format!("{len} compressed bytes cannot hold the {nbytes} declared"),
+            });
+        }
+        let skipped = std::io::copy(&mut (&mut r).take(offset - 348), &mut std::io::sink())
+            .map_err(|e| inflate_err(path, e))?;
+        if skipped < offset - 348 {
             return Err(Error::DataSize {
                 path: path.to_path_buf(),
-                expected: nbytes as u64,
+                expected: nbytes,
+                found: 0,
+            });
+        }
+        let data = read_inflated(path, r, nbytes)?;
+        decode_any(dtype, &data, big, shape)
+    } else {
+        if len < offset.saturating_add(nbytes) {
+            return Err(Error::DataSize {
+                path: path.to_path_buf(),
+                expected: nbytes,
                 found: len.saturating_sub(offset),
             });
         }
-    }
-    let mut skip = Vec::new();
-    (&mut r)
-        .take(offset - 348)
-        .read_to_end(&mut skip)
-        .map_err(|e| Error::io(path, e))?;
-    let mut data = Vec::new();
-    (&mut r)
-        .take(nbytes as u64)
-        .read_to_end(&mut data)
-        .map_err(|e| Error::io(path, e))?;
-    if data.len() != nbytes {
-        return Err(Error::DataSize {
-            path: path.to_path_buf(),
-            expected: nbytes as u64,
-            found: data.len() as u64,
-        });
-    }
-    let big = h.endianness == nifti::Endianness::Big;
-    let mut v = decode_any(dtype, &data, big, shape);
+        read_decode_at(&file, path, offset, dtype, big, shape)?
+    };
     // Geometry (ITK reads pixdim for spacing).
     let spacing = [h.pixdim[3] as f64, h.pixdim[2] as f64, h.pixdim[1] as f64];
     let spacing = [

@@ -1,12 +1,14 @@
 //! numpy `.npy` files via `ndarray-npy`, with the header checked against the file size before
 //! anything is allocated, and atomic writes.
 
+use crate::any;
 use crate::any::AnyVolume;
 use crate::atomic::write_atomic;
 use crate::element::Dtype;
 use crate::error::{check_spacing, Error, Result};
+use crate::input::{check_limit, open_regular, MAX_HEADER};
 use crate::volume::{Format, Volume};
-use ndarray::{ArrayD, ArrayView, Dimension, IxDyn};
+use ndarray::{ArrayD, ArrayView, Dimension};
 use ndarray_npy::{ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt};
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -28,12 +30,14 @@ impl NpyHeader {
     /// numpy dtype name for the descriptor (`int16`, ...), if it is one this crate reads.
     fn dtype(&self) -> Option<(Dtype, bool)> {
         let d = self.descr.as_str();
-        let (order, code) = d.split_at(d.len().min(1));
-        let big = match order {
-            "<" | "|" | "=" => false,
-            ">" => true,
+        // Split on a char boundary: a non-ASCII first character is just an unknown dtype.
+        let mut chars = d.chars();
+        let big = match chars.next()? {
+            '<' | '|' | '=' => false,
+            '>' => true,
             _ => return None,
         };
+        let code = chars.as_str();
         let t = match code {
             "u1" => Dtype::U8,
             "i1" => Dtype::I8,
@@ -54,24 +58,31 @@ impl NpyHeader {
 
 /// Reads and checks the header of an `.npy` file (the data length must match the file size).
 pub fn read_npy_header(path: &Path) -> Result<NpyHeader> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let (file, file_len) = open_regular(path)?;
     let mut r = BufReader::new(file);
     let bad = |m: &str| Error::header(path, m);
+    // A short file is a bad header; any other I/O error keeps its kind.
+    let short = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            bad("file too short")
+        } else {
+            Error::io(path, e)
+        }
+    };
     let mut pre = [0u8; 8];
-    r.read_exact(&mut pre).map_err(|_| bad("file too short"))?;
+    r.read_exact(&mut pre).map_err(short)?;
     if &pre[..6] != b"\x93NUMPY" {
         return Err(bad("not an .npy file (bad magic)"));
     }
     let (hlen, prefix) = match pre[6] {
         1 => {
             let mut b = [0u8; 2];
-            r.read_exact(&mut b).map_err(|_| bad("file too short"))?;
+            r.read_exact(&mut b).map_err(short)?;
             (u16::from_le_bytes(b) as u64, 10u64)
         }
         2 | 3 => {
             let mut b = [0u8; 4];
-            r.read_exact(&mut b).map_err(|_| bad("file too short"))?;
+            r.read_exact(&mut b).map_err(short)?;
             (u32::from_le_bytes(b) as u64, 12u64)
         }
         v => return Err(bad(&format!("unsupported .npy version {v}"))),
@@ -79,8 +90,11 @@ pub fn read_npy_header(path: &Path) -> Result<NpyHeader> {
     if prefix + hlen > file_len {
         return Err(bad("header longer than the file"));
     }
+    if hlen > MAX_HEADER {
+        return Err(bad("header longer than 1 MiB"));
+    }
     let mut text = vec![0u8; hlen as usize];
-    r.read_exact(&mut text).map_err(|_| bad("file too short"))?;
+    r.read_exact(&mut text).map_err(short)?;
     let text = String::from_utf8_lossy(&text);
     let field = |key: &str| -> Option<String> {
         let k = text.find(&format!("'{key}'"))?;
@@ -136,8 +150,11 @@ pub fn read_npy_header(path: &Path) -> Result<NpyHeader> {
 /// Reads an `.npy` array of a known element type and any dimensionality.
 pub fn read_npy_array<T: ReadableElement>(path: &Path) -> Result<ArrayD<T>> {
     read_npy_header(path)?;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    ArrayD::<T>::read_npy(BufReader::new(file)).map_err(|e| Error::header(path, e.to_string()))
+    let (file, _) = open_regular(path)?;
+    ArrayD::<T>::read_npy(BufReader::new(file)).map_err(|e| match e {
+        ndarray_npy::ReadNpyError::Io(e) => Error::io(path, e),
+        e => Error::header(path, e.to_string()),
+    })
 }
 
 /// Reads an `.npy` volume: 3-D `(z, y, x)`, or `(1, z, y, x)` like grt123's `NAME_clean.npy`,
@@ -145,6 +162,13 @@ pub fn read_npy_array<T: ReadableElement>(path: &Path) -> Result<ArrayD<T>> {
 /// (`[sz, sy, sx]`, as the oracle reads it) and `PATH.geometry.json` (origin, direction) when
 /// present, else 1 mm, origin 0, identity, with [`crate::Metadata::geometry_missing`] set.
 pub fn read_npy_volume(path: &Path) -> Result<AnyVolume> {
+    read_npy_volume_max(path, None)
+}
+
+/// [`read_npy_volume`] refusing a declared volume above `max` bytes before allocating it.
+/// The data is read in place (positional reads of exactly the declared bytes); a
+/// Fortran-order array is read as the C-order array of the reversed shape, then transposed.
+pub(crate) fn read_npy_volume_max(path: &Path, max: Option<u64>) -> Result<AnyVolume> {
     let h = read_npy_header(path)?;
     let shape3 = match h.shape.as_slice() {
         [z, y, x] => [*z, *y, *x],
@@ -161,64 +185,35 @@ pub fn read_npy_volume(path: &Path) -> Result<AnyVolume> {
         path: path.to_path_buf(),
         what: format!(".npy dtype {}", h.descr),
     })?;
+    // read_npy_header checked that the file holds exactly these bytes.
+    let nbytes = crate::element::checked_count(shape3, dt.size()).unwrap_or(usize::MAX);
+    check_limit(path, nbytes as u64, max)?;
     let is_bool = h.descr.ends_with("b1");
-    // C order (what numpy writes by default): decode the bytes directly, in parallel. The
-    // header check above guarantees the file holds exactly the data the shape asks for.
-    let fast = !h.fortran_order && !is_bool;
-    fn go<T: ReadableElement + crate::Element>(
-        path: &Path,
-        shape: [usize; 3],
-        bool_u8: bool,
-    ) -> Result<AnyVolume> {
-        let a: ArrayD<T> = if bool_u8 {
-            // numpy bool is one byte 0/1: read it as u8 through the raw path.
-            return read_bool(path, shape);
-        } else {
-            read_npy_array(path)?
-        };
-        let a = a
-            .as_standard_layout()
-            .into_owned()
-            .into_shape_with_order(IxDyn(&shape))
-            .and_then(|a| a.into_dimensionality::<ndarray::Ix3>())
-            .map_err(|e| Error::header(path, e.to_string()))?;
-        Ok(T::wrap(Volume::new(a)))
-    }
-    let mut v = if fast {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        crate::element::read_decode_at(&file, path, h.data_offset, dt, big, shape3)?
+    let (file, _) = open_regular(path)?;
+    let stored = if h.fortran_order {
+        [shape3[2], shape3[1], shape3[0]]
     } else {
-        match dt {
-            Dtype::U8 => go::<u8>(path, shape3, is_bool)?,
-            Dtype::I8 => go::<i8>(path, shape3, false)?,
-            Dtype::U16 => go::<u16>(path, shape3, false)?,
-            Dtype::I16 => go::<i16>(path, shape3, false)?,
-            Dtype::U32 => go::<u32>(path, shape3, false)?,
-            Dtype::I32 => go::<i32>(path, shape3, false)?,
-            Dtype::U64 => go::<u64>(path, shape3, false)?,
-            Dtype::I64 => go::<i64>(path, shape3, false)?,
-            Dtype::F32 => go::<f32>(path, shape3, false)?,
-            Dtype::F64 => go::<f64>(path, shape3, false)?,
-        }
+        shape3
     };
+    let mut v = crate::element::read_decode_at(&file, path, h.data_offset, dt, big, stored)?;
+    if h.fortran_order {
+        v = any::each!(v, x => {
+            let t = x.data.reversed_axes().as_standard_layout().into_owned();
+            crate::Element::wrap(Volume::new(t))
+        });
+    }
+    if is_bool {
+        // numpy bool is one byte, 0 or 1; any other byte is true.
+        if let AnyVolume::U8(x) = &mut v {
+            x.data.mapv_inplace(|b| u8::from(b != 0));
+        }
+    }
     let (spacing, origin, direction) = read_sidecars(path, v.meta_mut())?;
     v.set_geometry(spacing, origin, direction);
     let m = v.meta_mut();
     m.format = Format::Npy;
     m.num_files = 1;
     Ok(v)
-}
-
-fn read_bool(path: &Path, shape: [usize; 3]) -> Result<AnyVolume> {
-    let h = read_npy_header(path)?;
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let data = &bytes[h.data_offset as usize..];
-    let a = ndarray::Array3::from_shape_vec(
-        (shape[0], shape[1], shape[2]),
-        data.iter().map(|&b| u8::from(b != 0)).collect(),
-    )
-    .map_err(|e| Error::header(path, e.to_string()))?;
-    Ok(AnyVolume::U8(Volume::new(a)))
 }
 
 /// `PATH` + `suffix` (`x.npy` → `x.npy.spacing.json`).
@@ -242,7 +237,7 @@ fn read_sidecars(path: &Path, meta: &mut crate::Metadata) -> Result<Geometry3> {
     let mut out: Geometry3 = ([1.0; 3], [0.0; 3], crate::IDENTITY);
     let have_geo = geo_path.exists();
     if have_geo {
-        let text = std::fs::read_to_string(&geo_path).map_err(|e| Error::io(&geo_path, e))?;
+        let text = read_small_text(&geo_path)?;
         out = parse_geometry_json(&text).ok_or_else(|| {
             Error::header(
                 &geo_path,
@@ -251,7 +246,7 @@ fn read_sidecars(path: &Path, meta: &mut crate::Metadata) -> Result<Geometry3> {
         })?;
     }
     if sp_path.exists() {
-        let text = std::fs::read_to_string(&sp_path).map_err(|e| Error::io(&sp_path, e))?;
+        let text = read_small_text(&sp_path)?;
         out.0 = parse_spacing_json(&text).ok_or_else(|| {
             Error::header(
                 &sp_path,
@@ -267,6 +262,14 @@ fn read_sidecars(path: &Path, meta: &mut crate::Metadata) -> Result<Geometry3> {
             .push("no .spacing.json sidecar: spacing set to 1 mm".into());
     }
     Ok(out)
+}
+
+/// At most 64 KiB of a regular file, as text: sidecars are tiny, and a hostile one (a FIFO, a
+/// giant) must neither block nor allocate.
+fn read_small_text(path: &Path) -> Result<String> {
+    let (f, _) = open_regular(path)?;
+    let bytes = crate::input::read_prefix(&f, path, 64 * 1024)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn parse_geometry_json(text: &str) -> Option<Geometry3> {
@@ -324,9 +327,11 @@ pub fn write_npy<A: WritableElement, D: Dimension>(
     path: &Path,
 ) -> Result<()> {
     write_atomic(path, |w| {
-        array
-            .write_npy(w)
-            .map_err(|e| Error::header(path, e.to_string()))
+        // A full disk must read "No space left on device" with the path, not "bad header".
+        array.write_npy(w).map_err(|e| match e {
+            ndarray_npy::WriteNpyError::Io(e) => Error::io(path, e),
+            e => Error::header(path, e.to_string()),
+        })
     })
 }
 

@@ -3,13 +3,42 @@
 
 use crate::any::AnyVolume;
 use crate::atomic::write_bytes;
-use crate::element::{checked_count, decode_any, Dtype};
-use crate::element::{to_le_bytes, Element};
+use crate::element::{to_le_bytes, Dtype, Element};
 use crate::error::{check_spacing, Error, Result};
-use crate::metaimage::{payload, resolve_inside};
+use crate::input::{open_regular, read_prefix, Payload, MAX_HEADER};
+use crate::metaimage::resolve_inside;
 use crate::volume::{Format, Volume};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, Seek, SeekFrom};
+use std::path::Path;
+
+/// The offset just after `n` newlines counted from `start`; running out of file is an error.
+fn skip_lines(path: &Path, file: &std::fs::File, start: u64, end: u64, n: u64) -> Result<u64> {
+    if n == 0 {
+        return Ok(start);
+    }
+    let mut f = file;
+    f.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(path, e))?;
+    let mut r = std::io::BufReader::new(std::io::Read::take(f, end - start));
+    let mut pos = start;
+    let mut sink = Vec::new();
+    for _ in 0..n {
+        sink.clear();
+        // One line at a time, each at most MAX_HEADER bytes.
+        let k = std::io::Read::take(&mut r, MAX_HEADER)
+            .read_until(b'\n', &mut sink)
+            .map_err(|e| Error::io(path, e))?;
+        if k == 0 || sink.last() != Some(&b'\n') {
+            return Err(Error::header(
+                path,
+                format!("line skip {n} runs past the data"),
+            ));
+        }
+        pos += k as u64;
+    }
+    Ok(pos)
+}
 
 fn nrrd_dtype(s: &str) -> Option<Dtype> {
     Some(match s {
@@ -61,9 +90,23 @@ fn vectors(s: &str) -> Option<Vec<Option<Vec<f64>>>> {
 
 /// Reads a NRRD volume (3-D, or 2-D as one slice).
 pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    if !bytes.starts_with(b"NRRD000") {
-        return Err(Error::header(path, "not a NRRD file (bad magic)"));
+    read_nrrd_max(path, None)
+}
+
+/// [`read_nrrd`] refusing a declared volume above `max` bytes before allocating it.
+pub(crate) fn read_nrrd_max(path: &Path, max: Option<u64>) -> Result<AnyVolume> {
+    let (file, len) = open_regular(path)?;
+    // Only the header text is read here; the data is read in place below.
+    let bytes = read_prefix(&file, path, MAX_HEADER)?;
+    let magic_ok = bytes.len() >= 8
+        && bytes.starts_with(b"NRRD000")
+        && (b'1'..=b'5').contains(&bytes[7])
+        && matches!(bytes.get(8), None | Some(b'\n' | b'\r'));
+    if !magic_ok {
+        return Err(Error::header(
+            path,
+            "not a NRRD file (magic must be NRRD0001 to NRRD0005)",
+        ));
     }
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut pos = 0;
@@ -111,6 +154,9 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
         .map(|s| s.parse::<usize>())
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| bad("bad sizes".into()))?;
+    if sizes.contains(&0) {
+        return Err(bad("a size is zero".into()));
+    }
     if sizes.len() != dim {
         return Err(bad(format!("{} sizes for dimension {dim}", sizes.len())));
     }
@@ -179,25 +225,55 @@ pub fn read_nrrd(path: &Path) -> Result<AnyVolume> {
     }
     let spacing = [spacing_xyz[2], spacing_xyz[1], spacing_xyz[0]];
     check_spacing(path, spacing)?;
-    let nbytes = checked_count(shape, dtype.size()).ok_or_else(|| bad("sizes overflow".into()))?;
     // Data.
     let detached = get("data file").or_else(|| get("datafile"));
-    let detached_bytes;
-    let (data_path, body, num_files): (PathBuf, &[u8], usize) = match detached {
+    let detached_file;
+    let (data_path, data_file, start, end, num_files) = match detached {
         Some(name) if name != "LOCAL" => {
+            if name.contains('%') || name.starts_with("LIST") {
+                return Err(Error::Unsupported {
+                    path: path.to_path_buf(),
+                    what: format!("data file {name:?} (file lists)"),
+                });
+            }
             let p = resolve_inside(path, name)?;
-            detached_bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-            (p, &detached_bytes, 2)
+            detached_file = open_regular(&p)?;
+            (p, &detached_file.0, 0, detached_file.1, 2)
         }
         _ => {
-            let start = data_start.ok_or_else(|| bad("no blank line before the data".into()))?;
-            (path.to_path_buf(), &bytes[start..], 1)
+            let start = data_start.ok_or_else(|| {
+                bad(if len > MAX_HEADER {
+                    format!("no blank line after the header in the first {MAX_HEADER} bytes")
+                } else {
+                    "no blank line before the data".into()
+                })
+            })?;
+            (path.to_path_buf(), &file, start as u64, len, 1)
         }
     };
-    let skip: i64 = get("byte skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    // gzip data is inflated whole (NRRD's byte skip counts raw bytes only here, as before).
-    let voxels = payload(&data_path, body, gz, if gz { 0 } else { skip }, nbytes)?;
-    let mut v = decode_any(dtype, &voxels, big, shape);
+    let int = |k: &str| -> Result<i64> {
+        get(k).map_or(Ok(0), |s| {
+            s.parse()
+                .map_err(|_| bad(format!("{k} {s:?} is not an integer")))
+        })
+    };
+    let line_skip = int("line skip")?;
+    let byte_skip = int("byte skip")?;
+    if line_skip < 0 {
+        return Err(bad(format!("line skip {line_skip}")));
+    }
+    // `line skip` counts lines of the data file before the (possibly compressed) data;
+    // `byte skip` then counts raw bytes, or decompressed bytes for gzip (as teem does).
+    let start = skip_lines(&data_path, data_file, start, end, line_skip as u64)?;
+    let mut v = Payload {
+        path: &data_path,
+        file: data_file,
+        start,
+        end,
+        compressed: gz,
+        skip: byte_skip,
+    }
+    .read(dtype, big, shape, max)?;
     v.set_geometry(
         spacing,
         [origin_xyz[2], origin_xyz[1], origin_xyz[0]],

@@ -27,6 +27,8 @@ pub(crate) struct SliceHeader {
     pub frames: u32,
     pub slope: Option<f64>,
     pub intercept: Option<f64>,
+    pub bits_allocated: Option<u32>,
+    pub samples_per_pixel: Option<u32>,
 }
 
 /// The element, with values of VR UN (e.g. explicit VR files carrying implicit-VR data)
@@ -121,6 +123,8 @@ impl SliceHeader {
             frames: float(obj, tags::NUMBER_OF_FRAMES).map_or(1, |v| v as u32),
             slope: float(obj, tags::RESCALE_SLOPE),
             intercept: float(obj, tags::RESCALE_INTERCEPT),
+            bits_allocated: uint(obj, tags::BITS_ALLOCATED),
+            samples_per_pixel: uint(obj, tags::SAMPLES_PER_PIXEL),
         })
     }
 }

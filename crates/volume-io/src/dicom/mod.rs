@@ -6,6 +6,7 @@ mod header;
 mod open;
 mod order;
 mod pixels;
+mod scan;
 mod syntax;
 
 use crate::error::{check_spacing, Error, Result};
@@ -42,15 +43,47 @@ pub struct SeriesInfo {
 }
 
 /// Whether a file starts with the DICOM preamble magic (`DICM` at byte 128).
-fn has_dicm_magic(path: &Path) -> bool {
+pub(crate) fn has_dicm_magic(path: &Path) -> bool {
     let mut buf = [0u8; 132];
-    std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .map(|_| &buf[128..] == b"DICM")
-        .unwrap_or(false)
+    crate::input::open_regular(path)
+        .ok()
+        .and_then(|(mut f, _)| f.read_exact(&mut buf).ok())
+        .is_some_and(|_| &buf[128..] == b"DICM")
 }
 
+/// Extensions that name a DICOM file: such a file without the magic (empty, truncated) is a
+/// broken slice, not a stray file to ignore.
+const DICOM_EXTENSIONS: [&str; 3] = ["dcm", "dicom", "ima"];
+
+/// Image storage SOP classes (CT, MR, CR, DX, SC, NM, PET, US, XA): such a file without
+/// Rows, Columns and Pixel Data is a truncated slice, not a non-image object.
+fn image_class(uid: &str) -> bool {
+    let uid = uid.trim_end_matches(['\0', ' ']);
+    uid.strip_prefix("1.2.840.10008.5.1.4.1.1.")
+        .is_some_and(|rest| {
+            let major = rest.split('.').next().unwrap_or("");
+            matches!(
+                major,
+                "1" | "2" | "4" | "6" | "7" | "12" | "20" | "128" | "130"
+            )
+        })
+}
+
+/// Lists the files under `dir`, each folder once (a symlink loop such as `a -> .` is walked
+/// once, not exponentially).
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    walk_once(dir, out, &mut std::collections::HashSet::new())
+}
+
+fn walk_once(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<()> {
+    let real = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
+    if !seen.insert(real) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
@@ -58,7 +91,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
+            walk_once(&p, out, seen)?;
         } else if p.is_file() {
             out.push(p);
         }
@@ -67,25 +100,112 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// Header-only read of one file (stops before Pixel Data). `Ok(None)` for files that are not
-/// DICOM images (no `DICM` magic, or no Rows/Columns such as a DICOMDIR).
+/// DICOM images (no `DICM` magic, or no Rows/Columns such as a DICOMDIR); an error for a
+/// broken one (a `.dcm` without the magic, a truncated image, a size its data cannot hold).
 fn read_header(path: &Path) -> Result<Option<SliceHeader>> {
     if !has_dicm_magic(path) {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if ext.is_some_and(|e| DICOM_EXTENSIONS.contains(&e.as_str())) {
+            return Err(Error::Dicom {
+                path: path.to_path_buf(),
+                message: "no DICM magic at byte 128 (empty, truncated or not DICOM)".into(),
+            });
+        }
         return Ok(None);
     }
-    let obj = open::open(path, true)?;
+    let (obj, scan) = open::open(path, true)?;
     if obj.get(tags::ROWS).is_none() && obj.get(tags::COLUMNS).is_none() {
+        if scan.pixel.is_none() && image_class(obj.meta().media_storage_sop_class_uid()) {
+            return Err(Error::MissingTag {
+                path: path.to_path_buf(),
+                tag: "PixelData",
+            });
+        }
         return Ok(None);
     }
-    SliceHeader::from_object(path, &obj).map(Some)
+    let h = SliceHeader::from_object(path, &obj)?;
+    check_pixel_size(&h, &scan)?;
+    Ok(Some(h))
 }
 
-/// Header pass over files: every DICOM image's header.
-fn headers_of(files: &[PathBuf]) -> Result<Vec<SliceHeader>> {
-    let found: Vec<Option<SliceHeader>> = files
-        .par_iter()
-        .map(|p| read_header(p))
-        .collect::<Result<_>>()?;
-    Ok(found.into_iter().flatten().collect())
+/// Rows × Columns × SamplesPerPixel × BitsAllocated × frames against the Pixel Data the
+/// file holds: native data must hold it all (a truncated slice fails here, naming the
+/// file); compressed data may not declare more than 4096 times its size (or 8 MiB), so a
+/// lying header cannot make a decoder allocate gigabytes.
+fn check_pixel_size(h: &SliceHeader, scan: &scan::Scan) -> Result<()> {
+    if scan.deflated {
+        return Ok(());
+    }
+    let path = &h.path;
+    let px = scan.pixel.ok_or_else(|| Error::MissingTag {
+        path: path.clone(),
+        tag: "PixelData",
+    })?;
+    if h.rows == 0 || h.cols == 0 {
+        return Err(Error::BadTag {
+            path: path.clone(),
+            tag: "Rows",
+            value: format!("{} x {}", h.rows, h.cols),
+        });
+    }
+    let sample = u64::from(h.bits_allocated.unwrap_or(16).div_ceil(8).max(1));
+    let need = [
+        u64::from(h.cols),
+        u64::from(h.samples_per_pixel.unwrap_or(1).max(1)),
+        sample,
+        u64::from(h.frames.max(1)),
+    ]
+    .iter()
+    .try_fold(u64::from(h.rows), |a, &b| a.checked_mul(b))
+    .unwrap_or(u64::MAX);
+    if !px.encapsulated && px.bytes < need {
+        return Err(Error::DataSize {
+            path: path.clone(),
+            expected: need,
+            found: px.bytes,
+        });
+    }
+    // More than twice the frame (+1 MiB), native or compressed, is not a slice but a way to
+    // make the parser read gigabytes per decoding thread.
+    if px.bytes > need.saturating_mul(2).max(need.saturating_add(1 << 20)) {
+        return Err(Error::Unsupported {
+            path: path.clone(),
+            what: format!(
+                "Pixel Data of {} bytes for a {} x {} frame of {need} bytes",
+                px.bytes, h.rows, h.cols
+            ),
+        });
+    }
+    if px.encapsulated && need > (px.bytes.saturating_mul(4096)).max(8 << 20) {
+        return Err(Error::Decode {
+            path: path.clone(),
+            message: format!(
+                "{} x {} declares {need} decoded bytes from {} compressed bytes",
+                h.rows, h.cols, px.bytes
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Header pass over files: every DICOM image's header. A file that fails fails the pass,
+/// or with `skip_bad` becomes a warning.
+fn headers_of(files: &[PathBuf], skip_bad: bool) -> Result<(Vec<SliceHeader>, Vec<String>)> {
+    let found: Vec<Result<Option<SliceHeader>>> =
+        files.par_iter().map(|p| read_header(p)).collect();
+    let mut headers = Vec::new();
+    let mut warnings = Vec::new();
+    for r in found {
+        match r {
+            Ok(Some(h)) => headers.push(h),
+            Ok(None) => {}
+            Err(e) if skip_bad => warnings.push(format!("skipped a bad file: {e}")),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((headers, warnings))
 }
 
 /// Groups headers into series, ranked: the requested UID first, else most files, ties by
@@ -144,7 +264,7 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>> {
 /// Header-only pass over a folder (searched recursively): every series, the one
 /// [`read_series`] would choose (with default options) first.
 pub fn scan_series(dir: &Path) -> Result<Vec<SeriesInfo>> {
-    let headers = headers_of(&list_files(dir)?)?;
+    let (headers, _) = headers_of(&list_files(dir)?, false)?;
     Ok(group(headers, None).iter().map(|g| info(g)).collect())
 }
 
@@ -156,7 +276,7 @@ pub fn scan_series(dir: &Path) -> Result<Vec<SeriesInfo>> {
 /// With several series in the folder, `opts.series_uid` picks one; otherwise the one with the
 /// most files (ties: lowest SeriesNumber), and the choice is recorded in the warnings.
 pub fn read_series(dir: &Path, opts: &ReadOptions) -> Result<Volume<i16>> {
-    let headers = headers_of(&list_files(dir)?)?;
+    let (headers, mut warnings) = headers_of(&list_files(dir)?, opts.skip_bad_slices)?;
     if headers.is_empty() {
         return Err(Error::NoDicom {
             path: dir.to_path_buf(),
@@ -172,7 +292,6 @@ pub fn read_series(dir: &Path, opts: &ReadOptions) -> Result<Volume<i16>> {
             });
         }
     }
-    let mut warnings = Vec::new();
     if groups.len() > 1 {
         let others: Vec<String> = groups[1..]
             .iter()
@@ -193,13 +312,14 @@ pub fn read_series(dir: &Path, opts: &ReadOptions) -> Result<Volume<i16>> {
         ));
     }
     let series = groups.swap_remove(0);
-    read_headers(dir, series, warnings)
+    read_headers(dir, series, warnings, opts.max_bytes)
 }
 
 fn read_headers(
     dir: &Path,
     series: Vec<SliceHeader>,
     mut warnings: Vec<String>,
+    max: Option<u64>,
 ) -> Result<Volume<i16>> {
     for h in &series {
         if h.frames != 1 {
@@ -231,11 +351,21 @@ fn read_headers(
             value: format!("{rows} x {cols}"),
         });
     }
+    let total = (plane as u64)
+        .saturating_mul(slices.len() as u64)
+        .saturating_mul(2);
+    crate::input::check_limit(dir, total, max)?;
+    if let Some(m) = first.modality.as_deref().filter(|m| *m != "CT") {
+        warnings.push(format!(
+            "Modality is {m}, not CT: values are not Hounsfield units and the lung \
+             segmentation expects CT"
+        ));
+    }
     let mut data = vec![0i16; plane * slices.len()];
     data.par_chunks_mut(plane)
         .zip(slices.par_iter())
         .try_for_each(|(out, h)| -> Result<()> {
-            let obj = open::open(&h.path, false)?;
+            let (obj, _) = open::open(&h.path, false)?;
             pixels::decode_into(&h.path, &obj, out)
         })?;
     let mut image = Array3::from_shape_vec((slices.len(), rows as usize, cols as usize), data)

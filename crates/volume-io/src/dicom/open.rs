@@ -1,7 +1,9 @@
 //! Opening DICOM files, with a lenient retry for file meta groups dicom-rs rejects but
 //! pydicom reads (e.g. an Implementation Version Name longer than its 16-character limit).
 
+use super::scan::{self, Scan};
 use crate::error::{Error, Result};
+use crate::input::{open_regular, read_prefix};
 use dicom_dictionary_std::tags;
 use dicom_object::{DefaultDicomObject, OpenFileOptions};
 use std::path::Path;
@@ -15,12 +17,25 @@ fn options(header_only: bool) -> OpenFileOptions {
     }
 }
 
-/// Opens a file; `header_only` stops before the Pixel Data.
-pub(crate) fn open(path: &Path, header_only: bool) -> Result<DefaultDicomObject> {
-    match options(header_only).open_file(path) {
+/// The panic message of a caught panic.
+pub(crate) fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Opens a file; `header_only` stops before the Pixel Data. The file must be a regular file
+/// and pass [`scan::scan`] first, so dicom-rs never allocates more than the file holds; a
+/// panic inside dicom-rs becomes an error naming the file.
+pub(crate) fn open(path: &Path, header_only: bool) -> Result<(DefaultDicomObject, Scan)> {
+    let (file, len) = open_regular(path)?;
+    let info = scan::scan(path, &file, len, header_only)?;
+    let parse = || match options(header_only).open_file(path) {
         Ok(o) => Ok(o),
         Err(first) => {
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            // Only what the scan covered (the header, for a header-only open).
+            let bytes = read_prefix(&file, path, info.stop)?;
             let fixed = repair_meta(&bytes).ok_or_else(|| Error::Dicom {
                 path: path.to_path_buf(),
                 message: first.to_string(),
@@ -32,7 +47,14 @@ pub(crate) fn open(path: &Path, header_only: bool) -> Result<DefaultDicomObject>
                     message: first.to_string(),
                 })
         }
-    }
+    };
+    let obj = std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).map_err(|p| {
+        Error::Dicom {
+            path: path.to_path_buf(),
+            message: format!("the DICOM parser panicked: {}", panic_message(&*p)),
+        }
+    })??;
+    Ok((obj, info))
 }
 
 /// Rewrites the file meta group (explicit VR little endian) dropping over-long optional

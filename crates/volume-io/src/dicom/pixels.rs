@@ -27,6 +27,22 @@ fn j2k_siz(stream: &[u8]) -> Option<(bool, u32)> {
     Some((ssiz & 0x80 != 0, u32::from(ssiz & 0x7F) + 1))
 }
 
+/// JPEG 2000 image width and height (from SIZ: `Xsiz - XOsiz`, `Ysiz - YOsiz`).
+fn j2k_dims(stream: &[u8]) -> Option<(u32, u32)> {
+    let limit = stream.len().min(1 << 16);
+    let pos = stream[..limit]
+        .windows(4)
+        .position(|w| w == [0xFF, 0x4F, 0xFF, 0x51])?;
+    let word = |at: usize| {
+        let b = stream.get(pos + at..pos + at + 4)?;
+        Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    Some((
+        word(8)?.checked_sub(word(16)?)?,
+        word(12)?.checked_sub(word(20)?)?,
+    ))
+}
+
 /// pydicom's unused-bit correction: shift left then right within the sample type, which
 /// sign-extends signed samples and clears the high bits of unsigned ones; then numpy's
 /// `astype(int16)` (wrapping).
@@ -73,6 +89,38 @@ fn convert(bytes: &[u8], layout: Layout, shift: u32, big: bool, out: &mut [i16])
             }
         }
     }
+}
+
+/// Checks RLE fragment headers (segment count 1..=15, offsets inside the fragment) before
+/// dicom-pixeldata reads them: it would allocate a declared count of up to 2³² offsets and
+/// index past the fragment (`rle_lossless.rs:235/237`, a panic or an allocation abort).
+fn check_rle(path: &Path, fragments: &[Vec<u8>]) -> Result<()> {
+    let bad = |m: String| Error::Decode {
+        path: path.to_path_buf(),
+        message: format!("RLE: {m}"),
+    };
+    if fragments.len() != 1 {
+        return Err(bad(format!("{} fragments for one frame", fragments.len())));
+    }
+    for f in fragments {
+        let word = |i: usize| {
+            f.get(4 * i..4 * i + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let n = word(0).ok_or_else(|| bad("fragment shorter than its 64-byte header".into()))?;
+        if !(1..=15).contains(&n) || f.len() < 64 {
+            return Err(bad(format!("{n} segments in a {}-byte fragment", f.len())));
+        }
+        for i in 1..=n as usize {
+            let off = word(i).unwrap_or(0) as usize;
+            if off < 64 || off > f.len() {
+                return Err(bad(format!(
+                    "segment {i} offset {off} outside the fragment"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Decodes the slice's stored values into `out` (length rows × cols).
@@ -148,8 +196,27 @@ pub(crate) fn decode_into(path: &Path, obj: &DefaultDicomObject, out: &mut [i16]
             convert(&bytes[..need], layout, unused, big, out);
         }
         Kind::Jpeg2000 | Kind::Encapsulated => {
+            let first = element.value().fragments().and_then(|f| f.first());
+            if kind == Kind::Jpeg2000 {
+                // A codestream larger than Rows x Columns makes the adapter write past its
+                // buffer (jpeg2k.rs:90); a huge one would be allocated first.
+                let (rows, cols) = (
+                    uint(obj, tags::ROWS).unwrap_or(0),
+                    uint(obj, tags::COLUMNS).unwrap_or(0),
+                );
+                if let Some((w, h)) = first.and_then(|f| j2k_dims(f)) {
+                    if (w, h) != (cols, rows) {
+                        return Err(Error::Decode {
+                            path: path.to_path_buf(),
+                            message: format!(
+                                "JPEG 2000 codestream is {w} x {h} but Columns x Rows is \
+                                 {cols} x {rows}"
+                            ),
+                        });
+                    }
+                }
+            }
             let shift = if kind == Kind::Jpeg2000 {
-                let first = element.value().fragments().and_then(|f| f.first());
                 match first.and_then(|f| j2k_siz(f)) {
                     Some((j2k_signed, precision))
                         if j2k_signed != signed && bits_allocated > precision =>
@@ -161,10 +228,22 @@ pub(crate) fn decode_into(path: &Path, obj: &DefaultDicomObject, out: &mut [i16]
             } else {
                 unused
             };
-            let decoded = obj.decode_pixel_data().map_err(|e| Error::Decode {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            if uid == "1.2.840.10008.1.2.5" {
+                check_rle(path, element.value().fragments().unwrap_or_default())?;
+            }
+            // dicom-pixeldata's adapters panic on some malformed streams (see
+            // docs/upstream-bugs.md): a panic is this file's error, not the process's end.
+            let decode = || obj.decode_pixel_data();
+            let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode))
+                .map_err(|p| Error::DecoderPanic {
+                    path: path.to_path_buf(),
+                    transfer_syntax: format!("{name} ({uid})"),
+                    message: super::open::panic_message(&*p),
+                })?
+                .map_err(|e| Error::Decode {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?;
             let bytes = decoded.data();
             if bytes.len() < need {
                 return Err(Error::DataSize {
