@@ -22,8 +22,10 @@ mod nifti_io;
 mod npy;
 mod nrrd;
 mod volume;
+pub mod walk;
 
 pub use any::AnyVolume;
+pub use atomic::temp_owner;
 pub use element::Element;
 pub use error::{Error, Result};
 pub use metaimage::{read_metaimage, write_mhd_with};

@@ -252,9 +252,10 @@ pub fn write_npy<A: WritableElement, D: Dimension>(
     path: &Path,
 ) -> Result<()> {
     write_atomic(path, |w| {
-        array
-            .write_npy(w)
-            .map_err(|e| Error::header(path, e.to_string()))
+        array.write_npy(w).map_err(|e| match e {
+            ndarray_npy::WriteNpyError::Io(e) => Error::io(path, e),
+            e => Error::header(path, e.to_string()),
+        })
     })
 }
 

@@ -50,19 +50,11 @@ fn has_dicm_magic(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Every regular file under `dir`, through the loop-safe walk (links out of `dir`, FIFOs and
+/// devices skipped, never opened).
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
-        .collect::<Result<_>>()?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
+    std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    out.extend(crate::walk::files(dir, false).files);
     Ok(())
 }
 
