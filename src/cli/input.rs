@@ -304,6 +304,20 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> CliResult<Discovery> {
     Ok(d)
 }
 
+/// Refuses an input that is neither a folder nor a regular file (a FIFO named `scan.mha`
+/// would block the reader forever; a device could be endless).
+pub fn check_input(p: &Path) -> CliResult<()> {
+    let md = fs::metadata(p).map_err(|e| format!("{}: {}", p.display(), msg(e)))?;
+    if md.is_dir() || md.is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: not a regular file (FIFO, socket or device)",
+            p.display()
+        ))
+    }
+}
+
 /// Loads a case as an int16 HU volume.
 pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
     load_limited(source, series, None)
@@ -318,6 +332,7 @@ pub fn load_limited(
     let volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
         Source::Path(p) => {
+            check_input(p)?;
             // Other options keep their defaults, whatever fields ReadOptions grows.
             #[allow(clippy::needless_update)]
             let opts = ReadOptions {

@@ -3,8 +3,24 @@
 //! make a reader open something that blocks.
 
 use std::collections::HashSet;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+
+/// What identifies a file whatever the path it is reached by: device and inode on Unix, the
+/// canonical path elsewhere.
+#[cfg(unix)]
+fn identity(_path: &Path, md: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    use std::os::unix::fs::MetadataExt;
+    (md.dev(), md.ino(), PathBuf::new())
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path, _md: &std::fs::Metadata) -> (u64, u64, PathBuf) {
+    (
+        0,
+        0,
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+    )
+}
 
 /// What [`files`] found: regular files (sorted by path) and what it skipped, and why.
 #[derive(Debug, Default, Clone)]
@@ -25,7 +41,7 @@ pub struct Listing {
 pub fn files_until(root: &Path, follow_out: bool, mut stop: impl FnMut(&Path) -> bool) -> Listing {
     let mut out = Listing::default();
     let top = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut seen: HashSet<(u64, u64)> = HashSet::new();
+    let mut seen: HashSet<(u64, u64, PathBuf)> = HashSet::new();
     let mut walk = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -55,7 +71,7 @@ pub fn files_until(root: &Path, follow_out: bool, mut stop: impl FnMut(&Path) ->
             continue;
         };
         let is_dir = md.is_dir();
-        if !seen.insert((md.dev(), md.ino())) {
+        if !seen.insert(identity(e.path(), &md)) {
             if is_dir {
                 walk.skip_current_dir();
             }
@@ -96,7 +112,7 @@ pub fn files(root: &Path, follow_out: bool) -> Listing {
     files_until(root, follow_out, |_| false)
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
