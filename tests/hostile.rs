@@ -2,7 +2,9 @@
 //! 101/134/137/139 or a signal), no run over 30 s, peak RSS within the declared volume ×
 //! the pipeline's bytes per voxel + 100 MB, and a typed error or a result.
 //!
-//! `LUNGPREP_BIN=path` runs it against another build (e.g. an older one, to compare).
+//! `LUNGPREP_BIN=path` runs it against another build (e.g. an older one, to compare;
+//! `LUNGPREP_OLD_CLI=1` when that build predates `prep --timeout`). `scripts/hostile.sh` runs
+//! a longer sweep (`HOSTILE_PER_SEED`).
 
 #[path = "hostile/gen.rs"]
 mod gen;
@@ -199,7 +201,12 @@ fn cli_survives_the_hostile_corpus() {
     let corpus = tmp.path().join("corpus");
     std::fs::create_dir(&corpus).unwrap();
     let mut rng = gen::Rng(0x5eed_1234_abcd_ef01);
-    let mut items = gen::mutations(&corpus, &seeds, 8, &mut rng);
+    // HOSTILE_PER_SEED: variants of each kind per seed (8 keeps this test near a minute).
+    let per_seed = std::env::var("HOSTILE_PER_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let mut items = gen::mutations(&corpus, &seeds, per_seed, &mut rng);
     items.extend(gen::lying(&corpus, &seeds));
     let series = data.as_deref().and_then(dicom_series);
     items.extend(gen::odd(&corpus, series.as_deref(), 53 * 128 * 128));

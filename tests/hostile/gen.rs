@@ -93,6 +93,8 @@ pub fn mutations(out: &Path, seeds: &[Seed], per_seed: usize, rng: &mut Rng) -> 
         };
         // Truncations: empty, inside the header, at its end, inside the data, one byte short.
         let mut cuts = vec![0, 1, 12, s.header / 2, s.header, s.header + 1, n / 2, n - 1];
+        // Longer sweeps add offsets spread over the file.
+        cuts.extend((8..per_seed).map(|_| rng.below(n)));
         cuts.truncate(per_seed.max(4));
         for c in cuts {
             push(
@@ -144,18 +146,16 @@ pub fn lying(out: &Path, seeds: &[Seed]) -> Vec<Item> {
         let mut variants: Vec<(&str, Vec<u8>)> = Vec::new();
         if s.folder.is_some() {
             // Explicit VR LE: (0028,0010) US 2 Rows / (0028,0011) Columns → 65535.
-            let rows = patch(
-                &orig,
-                b"\x28\x00\x10\x00US\x02\x00",
-                b"\x28\x00\x10\x00US\x02\x00",
-            );
-            if let Some(mut b) = rows {
-                for tag in [b"\x28\x00\x10\x00US\x02\x00", b"\x28\x00\x11\x00US\x02\x00"] {
-                    if let Some(i) = b.windows(8).position(|w| w == tag) {
-                        b[i + 8] = 0xFF;
-                        b[i + 9] = 0xFF;
-                    }
+            let mut b = orig.clone();
+            let mut found = false;
+            for tag in [b"\x28\x00\x10\x00US\x02\x00", b"\x28\x00\x11\x00US\x02\x00"] {
+                if let Some(i) = b.windows(8).position(|w| w == tag) {
+                    b[i + 8] = 0xFF;
+                    b[i + 9] = 0xFF;
+                    found = true;
                 }
+            }
+            if found {
                 variants.push(("rows65535", b));
             }
         } else if name.ends_with(".mha") {
