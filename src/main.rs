@@ -57,8 +57,13 @@ enum Command {
         format: cli::run::MaskFormat,
     },
     /// grt123 preprocessing of one scan or a folder of scans: NAME_clean.npy, NAME_label.npy
-    /// and report.csv. Runs on the built-in phantom when no input is given.
+    /// and report.csv. Runs on the built-in phantom when no input is given. Each case runs in
+    /// its own process under a time limit and a memory cap.
+    #[command(after_help = cli::prep::EXIT_STATUS_HELP)]
     Prep(cli::prep::PrepArgs),
+    /// One case of `prep`, run in a child process (internal: the case comes as JSON on stdin).
+    #[command(hide = true)]
+    Worker(cli::prep::PrepArgs),
     /// Zuidhof's tutorial lung mask (lungs.npy or lungs.nii.gz, int8).
     Zuidhof {
         /// The scan to read.
@@ -113,6 +118,7 @@ fn main() -> ExitCode {
             format,
         } => cli::run::step1(&input, &outdir, series, format),
         Command::Prep(a) => return cli::prep::run(a),
+        Command::Worker(a) => cli::worker::child(&a),
         Command::Zuidhof {
             input,
             outdir,

@@ -60,7 +60,7 @@ fn prep_batch_reports_failures_and_goes_on() {
         .iter()
         .map(|r| (r[0].as_str(), r[1].as_str()))
         .collect();
-    assert!(status.contains(&("bad", "failed")));
+    assert!(status.contains(&("bad", "error")));
     assert!(status.contains(&("good", "ok")));
     for f in [
         "good_clean.npy",
@@ -85,17 +85,316 @@ fn prep_batch_reports_failures_and_goes_on() {
     assert_eq!(label.shape(), &[1, 4]);
 
     // --skip-existing resumes: the good case is skipped, the bad one fails again.
-    let r = bin()
+    let resume = |extra: &[&str]| {
+        let r = bin()
+            .arg("prep")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .arg("--skip-existing")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(r.status.code(), Some(1));
+        let rows = read_report(&out);
+        assert_eq!(rows.len(), 2, "rows merged, not appended");
+        rows.iter().find(|r| r[0] == "good").unwrap()[1].clone()
+    };
+    assert_eq!(resume(&["--qc", "--masks"]), "skipped");
+    // Other options: re-run.
+    assert_eq!(resume(&["--qc"]), "ok");
+    assert_eq!(resume(&["--qc"]), "skipped");
+    // An output the options ask for is missing (a run killed after _label.npy): re-run.
+    std::fs::remove_file(out.join("good_qc.png")).unwrap();
+    assert_eq!(resume(&["--qc"]), "ok");
+    assert_eq!(resume(&["--qc", "--preset", "luna"]), "ok");
+}
+
+/// Status of each case in report.csv.
+fn statuses(dir: &Path) -> std::collections::BTreeMap<String, (String, String)> {
+    read_report(dir)
+        .into_iter()
+        .map(|r| (r[0].clone(), (r[1].clone(), r[2].clone())))
+        .collect()
+}
+
+fn bad_mhd(dir: &Path, name: &str) {
+    std::fs::write(
+        dir.join(format!("{name}.mhd")),
+        format!("NDims = 3\nDimSize = 512 512 400\nElementType = MET_SHORT\nElementSpacing = 1 1 1\nElementDataFile = {name}.raw\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join(format!("{name}.raw")), [0u8; 100]).unwrap();
+}
+
+/// The children of `pid` (from /proc).
+fn children(pid: u32) -> Vec<i32> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …; comm may hold spaces, so split after the last ')'.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let ppid: Option<u32> = rest.split_whitespace().nth(1).and_then(|x| x.parse().ok());
+        if ppid == Some(pid) {
+            if let Ok(p) = e.file_name().to_string_lossy().parse() {
+                v.push(p);
+            }
+        }
+    }
+    v
+}
+
+/// Good, broken, crashing (its worker killed by SIGKILL from outside, as the kernel's OOM
+/// killer does) and hanging (its data file is a FIFO nobody writes) cases in one run:
+/// every good case finishes, each row has its status, the exit status is 1.
+#[test]
+fn batch_survives_crashing_hanging_and_broken_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    // Cases run in name order with --jobs 1: a_crash's worker is the first child.
+    let big = input.join("a_crash.npy");
+    let r = bin().arg("phantom").arg(&big).output().unwrap();
+    assert!(r.status.success());
+    bad_mhd(&input, "b_broken");
+    small_phantom(&input, "c_good");
+    std::fs::write(
+        input.join("d_hang.mhd"),
+        "NDims = 3\nDimSize = 8 8 8\nElementType = MET_SHORT\nElementSpacing = 1 1 1\nElementDataFile = d_hang.raw\n",
+    )
+    .unwrap();
+    let fifo = std::ffi::CString::new(input.join("d_hang.raw").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a path in our temporary folder.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    small_phantom(&input, "e_good");
+    let out = tmp.path().join("out");
+    let t0 = std::time::Instant::now();
+    let child = bin()
         .arg("prep")
         .arg(&input)
         .arg("-o")
         .arg(&out)
-        .arg("--skip-existing")
+        .args(["--timeout", "5", "--jobs", "1"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let first = loop {
+        if let Some(&c) = children(child.id()).first() {
+            break c;
+        }
+        assert!(t0.elapsed().as_secs() < 20, "no worker started");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    // SAFETY: signalling a process we (indirectly) started.
+    unsafe { libc::kill(first, libc::SIGKILL) };
+    let r = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(1), "{stderr}");
+    assert!(t0.elapsed().as_secs() < 60);
+    let st = statuses(&out);
+    assert_eq!(st["a_crash"].0, "crashed", "{st:?}");
+    assert!(st["a_crash"].1.contains("SIGKILL"), "{st:?}");
+    assert_eq!(st["b_broken"].0, "error");
+    assert_eq!(st["c_good"].0, "ok");
+    // A FIFO data file blocks the reader (timeout), unless the reader refuses it (error).
+    assert!(
+        matches!(st["d_hang"].0.as_str(), "timeout" | "error"),
+        "{st:?}"
+    );
+    assert_eq!(st["e_good"].0, "ok");
+    for n in ["c_good", "e_good"] {
+        assert!(out.join(format!("{n}_clean.npy")).exists());
+    }
+    assert!(stderr.contains("1 crashed"), "{stderr}");
+}
+
+/// The time limit and the memory cap, each on a real case.
+#[test]
+fn timeout_and_memory_cap_make_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.npy");
+    assert!(bin()
+        .arg("phantom")
+        .arg(&big)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let small = small_phantom(tmp.path(), "small");
+    let out = tmp.path().join("out");
+    // The full phantom needs over a second here: 0.3 s is not enough.
+    let r = bin()
+        .arg("prep")
+        .arg(&big)
+        .arg("-o")
+        .arg(&out)
+        .args(["--timeout", "0.3"])
         .output()
         .unwrap();
     assert_eq!(r.status.code(), Some(1));
-    let rows = read_report(&out);
-    assert!(rows.iter().any(|r| r[0] == "good" && r[1] == "skipped"));
+    let st = statuses(&out);
+    assert_eq!(st["big"].0, "timeout", "{st:?}");
+    assert!(st["big"].1.contains("time limit"));
+    // The small phantom peaks near 20 MB resident: a 12 MB cap kills it (yet its 1.7 MB
+    // volume is below the read limit of cap / 5).
+    let r = bin()
+        .arg("prep")
+        .arg(&small)
+        .arg("-o")
+        .arg(&out)
+        .args(["--max-memory", "12M"])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    let st = statuses(&out);
+    assert_eq!(st["small"].0, "crashed", "{st:?}");
+    assert!(st["small"].1.contains("memory cap"), "{st:?}");
+    assert_eq!(st["big"].0, "timeout", "earlier rows kept");
+}
+
+/// DSB / LUNA16 layouts: a stray file never hides sub-folders, every sub-folder is a case or
+/// an error row, DICOM is found at any depth, subsetN/*.mhd are cases.
+#[test]
+fn discovery_finds_every_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dsb");
+    let deep = root.join("p_deep/study/series/x");
+    std::fs::create_dir_all(&deep).unwrap();
+    let mut dcm = vec![0u8; 128];
+    dcm.extend_from_slice(b"DICM");
+    std::fs::write(deep.join("1"), &dcm).unwrap();
+    std::fs::create_dir_all(root.join("p_flat")).unwrap();
+    std::fs::write(root.join("p_flat/z.dcm"), &dcm).unwrap();
+    std::fs::create_dir_all(root.join("p_empty")).unwrap();
+    std::fs::create_dir_all(root.join("p_text")).unwrap();
+    std::fs::write(root.join("p_text/notes.txt"), "x").unwrap();
+    std::fs::write(root.join("stray.npy"), "x").unwrap();
+    // A loop and a FIFO inside a patient folder: neither hangs the walk.
+    std::os::unix::fs::symlink(".", root.join("p_flat/a")).unwrap();
+    std::os::unix::fs::symlink(".", root.join("p_flat/b")).unwrap();
+    let fifo = std::ffi::CString::new(root.join("p_flat/scan.mha").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a path in our temporary folder.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    let luna = tmp.path().join("luna");
+    for (sub, f) in [
+        ("subset0", "1.2.3"),
+        ("subset0", "1.2.4"),
+        ("subset1", "1.2.5"),
+    ] {
+        std::fs::create_dir_all(luna.join(sub)).unwrap();
+        std::fs::write(luna.join(sub).join(format!("{f}.mhd")), "x").unwrap();
+    }
+    let r = bin()
+        .arg("prep")
+        .arg(&root)
+        .arg(&luna)
+        .args(["-o", "unused", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let stdout = String::from_utf8_lossy(&r.stdout);
+    let rows: Vec<Vec<&str>> = stdout.lines().map(|l| l.split('\t').collect()).collect();
+    let names: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(
+        names,
+        ["stray", "p_deep", "p_flat", "1.2.3", "1.2.4", "1.2.5", "p_empty", "p_text"],
+        "{stdout}"
+    );
+    assert!(rows[0][2].contains("stray_clean.npy"));
+    assert!(rows[6][2].contains("empty"));
+    assert!(rows[7][2].contains("no DICOM"));
+    assert!(!Path::new("unused").exists());
+}
+
+/// Exit statuses 2 (usage) and 3 (the run cannot proceed); leftovers of killed runs removed.
+#[test]
+fn exit_statuses_and_leftovers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = bin()
+        .arg("prep")
+        .arg(tmp.path().join("missing"))
+        .arg("-o")
+        .arg(tmp.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let r = bin().args(["prep", "--bogus"]).output().unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let small = small_phantom(tmp.path(), "s");
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let r = bin()
+        .arg("prep")
+        .arg(&small)
+        .arg("-o")
+        .arg(file.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(3));
+    // A temporary file of a dead process is removed; one of a live process is kept.
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut dead = Command::new("true").spawn().unwrap();
+    let dead_pid = dead.id();
+    dead.wait().unwrap();
+    let stale = out.join(format!(".s_clean.npy.tmp-{dead_pid}-0"));
+    let live = out.join(format!(".x_clean.npy.tmp-{}-0", std::process::id()));
+    std::fs::write(&stale, "x").unwrap();
+    std::fs::write(&live, "x").unwrap();
+    let r = bin()
+        .arg("prep")
+        .arg(&small)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(!stale.exists());
+    assert!(live.exists());
+}
+
+/// Two runs into one folder at the same time keep every row.
+#[test]
+fn concurrent_runs_merge_the_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    for i in 0..3 {
+        small_phantom(&a, &format!("a{i}"));
+        bad_mhd(&b, &format!("b{i}"));
+    }
+    small_phantom(&b, "b_ok");
+    let out = tmp.path().join("out");
+    let runs: Vec<_> = [&a, &b]
+        .iter()
+        .map(|d| {
+            bin()
+                .arg("prep")
+                .arg(d)
+                .arg("-o")
+                .arg(&out)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let codes: Vec<_> = runs
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code())
+        .collect();
+    assert_eq!(codes, [Some(0), Some(1)]);
+    let st = statuses(&out);
+    assert_eq!(st.len(), 7, "{st:?}");
 }
 
 #[test]

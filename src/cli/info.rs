@@ -58,6 +58,7 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
             j
         }
         Some(p) => {
+            super::input::check_input(p)?;
             let v = volume_io::read(
                 p,
                 &ReadOptions {
@@ -102,6 +103,7 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
 
 /// Writes a scan in the format named by `output`'s extension, keeping its element type.
 pub fn convert(input: &Path, output: &Path, series: Option<String>) -> CliResult<()> {
+    super::input::check_input(input)?;
     let v = volume_io::read(
         input,
         &ReadOptions {

@@ -112,21 +112,173 @@ fn is_dicom_file(p: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Whether `dir` holds DICOM files, directly or up to `depth` folders down.
-fn has_dicom(dir: &Path, depth: usize) -> bool {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return false;
-    };
-    let mut subdirs = Vec::new();
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            subdirs.push(p);
-        } else if is_dicom_file(&p) {
-            return true;
+/// A folder or file that is not a case, and why (a report row with status `error`).
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    /// Name the row is reported under.
+    pub name: String,
+    /// The folder or file.
+    pub input: PathBuf,
+    /// Why it is not a case: `empty`, `no DICOM`, `unreadable: …`, `not a regular file`.
+    pub why: String,
+}
+
+/// What [`discover`] found in the inputs.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// The scans to process.
+    pub cases: Vec<Case>,
+    /// Folders and files that were expected to be scans but are not.
+    pub rejected: Vec<Rejected>,
+    /// Entries skipped while walking (loops, links leaving the input, FIFOs, devices).
+    pub skipped: Vec<String>,
+}
+
+/// What a folder holds, found by the loop-safe walk.
+enum Content {
+    /// A DICOM file somewhere inside.
+    Dicom,
+    /// Volume files directly inside (a LUNA16 `subsetN/` folder).
+    Volumes(Vec<PathBuf>),
+    /// Not a scan: why.
+    Nothing(String),
+}
+
+/// Volume files directly inside `dir` (LUNA16: `*.mhd`), sorted.
+fn volume_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            is_volume_file(p) && !p.to_string_lossy().ends_with(".spacing.json") && p.is_file()
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn content(dir: &Path, follow: bool, skipped: &mut Vec<String>) -> Content {
+    if let Err(e) = fs::read_dir(dir) {
+        return Content::Nothing(format!("unreadable: {}", msg(e)));
+    }
+    let l = volume_io::walk::files_until(dir, follow, is_dicom_file);
+    skipped.extend(l.skipped);
+    if l.files.last().is_some_and(|p| is_dicom_file(p)) {
+        return Content::Dicom;
+    }
+    let vols = volume_files(dir);
+    if !vols.is_empty() {
+        return Content::Volumes(vols);
+    }
+    Content::Nothing(if l.files.is_empty() {
+        "empty".into()
+    } else {
+        format!("no DICOM ({} file(s), none a DICOM image)", l.files.len())
+    })
+}
+
+fn file_case(p: &Path) -> Case {
+    Case {
+        name: file_stem(p),
+        source: Source::Path(p.to_path_buf()),
+    }
+}
+
+fn reject(d: &mut Discovery, p: &Path, why: String) {
+    d.rejected.push(Rejected {
+        name: file_stem(p),
+        input: p.to_path_buf(),
+        why,
+    });
+}
+
+/// Adds the cases of one folder given on the command line.
+fn discover_dir(input: &Path, follow: bool, d: &mut Discovery) -> CliResult<()> {
+    let entries = sorted_entries(input)?;
+    let top = fs::canonicalize(input).unwrap_or_else(|_| input.to_path_buf());
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    for p in entries {
+        let Ok(md) = fs::metadata(&p) else {
+            d.skipped
+                .push(format!("{}: skipped (broken link)", p.display()));
+            continue;
+        };
+        if md.is_dir() {
+            let link = fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+            let inside = fs::canonicalize(&p).is_ok_and(|t| t.starts_with(&top));
+            if link && !inside && !follow {
+                d.skipped.push(format!(
+                    "{}: skipped (links out of {}; --follow-links follows it)",
+                    p.display(),
+                    input.display()
+                ));
+            } else {
+                dirs.push(p);
+            }
+        } else if md.is_file() {
+            files.push(p);
+        } else {
+            d.skipped.push(format!(
+                "{}: skipped (not a regular file: FIFO, socket or device)",
+                p.display()
+            ));
         }
     }
-    depth > 0 && subdirs.iter().any(|d| has_dicom(d, depth - 1))
+    if files.iter().any(|p| is_dicom_file(p)) {
+        // A DICOM series folder.
+        d.cases.push(Case {
+            name: file_stem(input),
+            source: Source::Path(input.to_path_buf()),
+        });
+        return Ok(());
+    }
+    let vols: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| is_volume_file(p) && !p.to_string_lossy().ends_with(".spacing.json"))
+        .collect();
+    let contents: Vec<Content> = dirs
+        .iter()
+        .map(|s| content(s, follow, &mut d.skipped))
+        .collect();
+    let batch = !vols.is_empty()
+        || dirs.len() >= 2
+        || contents.iter().any(|c| matches!(c, Content::Volumes(_)));
+    if !batch {
+        match contents.into_iter().next() {
+            // One sub-folder holding DICOM (at any depth): the input is one patient folder.
+            Some(Content::Dicom) => d.cases.push(Case {
+                name: file_stem(input),
+                source: Source::Path(input.to_path_buf()),
+            }),
+            Some(Content::Nothing(why)) => reject(d, input, why),
+            Some(Content::Volumes(_)) => {}
+            None => reject(
+                d,
+                input,
+                if files.is_empty() {
+                    "empty".into()
+                } else {
+                    "no DICOM or volume file".into()
+                },
+            ),
+        }
+        return Ok(());
+    }
+    // A batch folder: every volume file and every sub-folder is a case or a rejected row.
+    d.cases.extend(vols.iter().map(|p| file_case(p)));
+    for (sub, c) in dirs.iter().zip(contents) {
+        match c {
+            Content::Dicom => d.cases.push(Case {
+                name: file_stem(sub),
+                source: Source::Path(sub.clone()),
+            }),
+            Content::Volumes(v) => d.cases.extend(v.iter().map(|p| file_case(p))),
+            Content::Nothing(why) => reject(d, sub, why),
+        }
+    }
+    Ok(())
 }
 
 fn sorted_entries(dir: &Path) -> CliResult<Vec<PathBuf>> {
@@ -139,62 +291,43 @@ fn sorted_entries(dir: &Path) -> CliResult<Vec<PathBuf>> {
     Ok(v)
 }
 
-/// The cases in the inputs: a scan (DICOM folder or volume file) is one case; a folder of
-/// volume files (LUNA16 layout) gives one case per file; a folder whose sub-folders hold DICOM
-/// (DSB layout) gives one case per sub-folder. No inputs means the phantom.
-pub fn discover(inputs: &[PathBuf]) -> CliResult<Vec<Case>> {
+/// The cases in the inputs.
+///
+/// A scan (DICOM folder or volume file) is one case. In a batch folder every volume file is a
+/// case (LUNA16: `*.mhd`, also inside `subset0/ … subset9/`) and every sub-folder is a case
+/// (DSB: DICOM at any depth inside a patient folder) or a [`Rejected`] row saying why not; a
+/// stray file never hides the sub-folders. Folders are walked loop-safe; links leaving an
+/// input are followed only with `follow`. No inputs means the phantom.
+pub fn discover(inputs: &[PathBuf], follow: bool) -> CliResult<Discovery> {
+    let mut d = Discovery::default();
     if inputs.is_empty() {
-        return Ok(vec![Case {
+        d.cases.push(Case {
             name: "phantom".into(),
             source: Source::Phantom,
-        }]);
+        });
+        return Ok(d);
     }
-    let mut cases = Vec::new();
     for input in inputs {
-        if !input.exists() {
-            return Err(format!("{}: no such file or folder", input.display()));
-        }
-        if !input.is_dir() {
-            cases.push(Case {
-                name: file_stem(input),
-                source: Source::Path(input.clone()),
-            });
-            continue;
-        }
-        let entries = sorted_entries(input)?;
-        let files: Vec<&PathBuf> = entries
-            .iter()
-            .filter(|p| {
-                p.is_file() && is_volume_file(p) && !p.to_string_lossy().ends_with(".spacing.json")
-            })
-            .collect();
-        let dicom_dirs: Vec<&PathBuf> = entries
-            .iter()
-            .filter(|p| p.is_dir() && has_dicom(p, 2))
-            .collect();
-        let direct_dicom = entries.iter().any(|p| p.is_file() && is_dicom_file(p));
-        if !files.is_empty() && !direct_dicom {
-            for f in files {
-                cases.push(Case {
-                    name: file_stem(f),
-                    source: Source::Path(f.clone()),
-                });
-            }
-        } else if !direct_dicom && dicom_dirs.len() >= 2 {
-            for d in dicom_dirs {
-                cases.push(Case {
-                    name: file_stem(d),
-                    source: Source::Path(d.clone()),
-                });
-            }
+        let md = fs::metadata(input)
+            .map_err(|e| format!("{}: cannot read: {}", input.display(), msg(e)))?;
+        if md.is_dir() {
+            discover_dir(input, follow, &mut d)?;
+        } else if md.is_file() {
+            d.cases.push(file_case(input));
         } else {
-            cases.push(Case {
-                name: file_stem(input),
-                source: Source::Path(input.clone()),
-            });
+            reject(
+                &mut d,
+                input,
+                "not a regular file (FIFO, socket or device)".into(),
+            );
         }
     }
-    let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    let mut names: Vec<&str> = d
+        .cases
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(d.rejected.iter().map(|r| r.name.as_str()))
+        .collect();
     names.sort_unstable();
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
         return Err(format!(
@@ -202,27 +335,47 @@ pub fn discover(inputs: &[PathBuf]) -> CliResult<Vec<Case>> {
             w[0]
         ));
     }
-    Ok(cases)
+    Ok(d)
+}
+
+/// Refuses an input that is neither a folder nor a regular file (a FIFO named `scan.mha`
+/// would block the reader forever; a device could be endless).
+pub fn check_input(p: &Path) -> CliResult<()> {
+    let md = fs::metadata(p).map_err(|e| format!("{}: {}", p.display(), msg(e)))?;
+    if md.is_dir() || md.is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: not a regular file (FIFO, socket or device)",
+            p.display()
+        ))
+    }
 }
 
 /// Loads a case as an int16 HU volume.
 pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
-    load_with(source, series, None)
+    load_with(source, series, None, None)
 }
 
 /// Loads a case as an int16 HU volume in the canonical layout; `spacing` (`z, y, x` mm)
 /// overrides the file's. A file without geometry (`.npy` without sidecar) is an error unless
-/// `spacing` is given: running it at 1 mm would silently give wrong masks.
+/// `spacing` is given: running it at 1 mm would silently give wrong masks. Declared volumes
+/// above `max_bytes` are refused before they are allocated.
 pub fn load_with(
     source: &Source,
     series: Option<String>,
     spacing: Option<[f64; 3]>,
+    max_bytes: Option<u64>,
 ) -> CliResult<Loaded> {
     let mut volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
         Source::Path(p) => {
+            check_input(p)?;
+            // Other options keep their defaults, whatever fields ReadOptions grows.
+            #[allow(clippy::needless_update)]
             let opts = ReadOptions {
                 series_uid: series,
+                max_bytes,
                 ..Default::default()
             };
             volume_io::read_hu(p, &opts).map_err(msg)?

@@ -5,18 +5,24 @@ pub mod input;
 pub mod outputs;
 pub mod prep;
 pub mod qc;
+pub mod report;
 pub mod run;
+pub mod worker;
 
 /// Errors of the binary: a message with its cause chain already rendered.
 pub type CliResult<T> = Result<T, String>;
 
-/// Renders any error with its sources.
+/// Renders any error with its sources, each cause once: a source whose text the message
+/// already shows (`{path}: {source}` variants) is not repeated.
 pub fn msg(e: impl std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(c) = src {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
         src = c.source();
     }
     s

@@ -1,10 +1,15 @@
 //! `lungprep prep`: the batch preprocessing that never loses a case.
+//!
+//! Each case runs in its own child process ([`super::worker`]); this module finds the cases,
+//! skips those already done with the same options, keeps `report.csv` merged, and holds the
+//! per-case pipeline ([`run_case`]) the child runs.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use lungprep::lungseg::{self, Params, Preset};
@@ -12,13 +17,25 @@ use lungprep::volume_io::{self, Volume};
 use ndarray::Axis;
 
 use super::input::{discover, load_with, write_atomic, Case};
+use super::report::{self, Record};
+use super::worker::{self, Limits};
 use super::{msg, qc, CliResult};
 
+/// The exit status contract of `prep`, shown in `--help`.
+pub const EXIT_STATUS_HELP: &str = "Exit status:
+  0  every case ok (warnings allowed; skipped cases count as ok)
+  1  at least one case failed (the summary line counts them by status)
+  2  usage error (bad arguments, missing input)
+  3  the run itself could not proceed (output folder unwritable, report lock timeout)
+
+report.csv statuses: ok, no_lung, error, crashed, timeout, skipped.";
+
 /// Arguments of `lungprep prep`.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct PrepArgs {
     /// Scans (DICOM folder, .mhd/.mha, .nrrd, .nii/.nii.gz, .npy) or folders of scans (DSB:
-    /// one sub-folder per patient; LUNA16: .mhd files). The built-in phantom when omitted.
+    /// one sub-folder per patient; LUNA16: .mhd files, also in subset0/ … subset9/). The
+    /// built-in phantom when omitted.
     pub inputs: Vec<PathBuf>,
     /// Output folder for NAME_clean.npy, NAME_label.npy and report.csv.
     #[arg(short = 'o', long = "outdir")]
@@ -33,7 +50,9 @@ pub struct PrepArgs {
     /// only on machines with many cores; peak memory grows with N.
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
-    /// Skip cases whose NAME_clean.npy and NAME_label.npy already exist.
+    /// Skip cases already done: every output the current options ask for exists and
+    /// report.csv says it was made with the same options (preset, annotations and their
+    /// content, masks, QC, …).
     #[arg(long)]
     pub skip_existing: bool,
     /// Also write the lung masks as NAME_m1.nii.gz and NAME_m2.nii.gz, and NAME_lungs.nii.gz
@@ -49,6 +68,22 @@ pub struct PrepArgs {
     /// World-geometry outputs and input spacing.
     #[command(flatten)]
     pub geo: super::outputs::OutputArgs,
+    /// Wall-clock limit per case, in seconds; a case over it is killed and reported as
+    /// `timeout`. Default: 1800 × max(1, jobs / cores).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Memory cap per case (e.g. 4G, 512M); a case over it is killed and reported as
+    /// `crashed`, and declared volumes above cap / 5 bytes are refused before reading.
+    /// Default: total RAM × 0.8 / jobs.
+    #[arg(long, value_name = "SIZE", value_parser = worker::parse_size)]
+    pub max_memory: Option<u64>,
+    /// Follow folder symlinks that lead out of an input folder (never followed by default;
+    /// loops are always detected).
+    #[arg(long)]
+    pub follow_links: bool,
+    /// List the cases and the files they would write, and stop.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Per-stage seconds columns of report.csv, in order.
@@ -88,129 +123,286 @@ fn join<T: std::fmt::Display>(v: impl IntoIterator<Item = T>) -> String {
         .join(" ")
 }
 
-fn report_csv(rows: &[Option<Row>]) -> CliResult<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "name",
-        "status",
-        "error",
-        "input",
-        "shape",
-        "spacing",
-        "crop_box",
-        "cut_num",
-        "two_lungs_found",
-        "warnings",
+/// The report row of `r`, columns in report order.
+fn record(r: &Row) -> Record {
+    let mut rec: Record = [
+        ("name", r.name.clone()),
+        ("status", r.status.to_string()),
+        ("error", r.error.clone()),
+        ("input", r.input.clone()),
+        ("shape", r.shape.clone()),
+        ("spacing", r.spacing.clone()),
+        ("crop_box", r.crop_box.clone()),
+        ("cut_num", r.cut_num.clone()),
+        ("two_lungs_found", r.two_lungs_found.clone()),
+        ("warnings", r.warnings.join("; ")),
     ]
     .into_iter()
-    .map(String::from)
-    .collect::<Vec<_>>();
-    header.extend(STAGES.iter().map(|s| format!("{s}_s")));
-    w.write_record(&header).map_err(msg)?;
-    for r in rows.iter().flatten() {
-        let mut rec = vec![
-            r.name.clone(),
-            r.status.to_string(),
-            r.error.clone(),
-            r.input.clone(),
-            r.shape.clone(),
-            r.spacing.clone(),
-            r.crop_box.clone(),
-            r.cut_num.clone(),
-            r.two_lungs_found.clone(),
-            r.warnings.join("; "),
-        ];
-        for s in STAGES {
-            rec.push(
-                r.seconds
-                    .iter()
-                    .find(|(n, _)| *n == s)
-                    .map(|(_, v)| format!("{v:.4}"))
-                    .unwrap_or_default(),
-            );
-        }
-        w.write_record(&rec).map_err(msg)?;
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for s in STAGES {
+        let v = r
+            .seconds
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map(|(_, v)| format!("{v:.4}"))
+            .unwrap_or_default();
+        rec.push((format!("{s}_s"), v));
     }
-    w.into_inner().map_err(|e| msg(e.into_error()))
+    rec.push(("peak_memory_mb".into(), String::new()));
+    rec.push(("options_hash".into(), String::new()));
+    rec
 }
 
-/// Runs the batch; the exit status is the number of failed cases (capped at 255).
+/// Why a run stopped before finishing its cases.
+enum Stop {
+    /// Exit 2: the arguments are wrong.
+    Usage(String),
+    /// Exit 3: the run cannot proceed.
+    Fatal(String),
+}
+
+/// Runs the batch; exit status as [`EXIT_STATUS_HELP`] says.
 pub fn run(args: PrepArgs) -> ExitCode {
     match run_batch(&args) {
         Ok(0) => ExitCode::SUCCESS,
-        Ok(failed) => ExitCode::from(failed.min(255) as u8),
-        Err(e) => {
+        Ok(_) => ExitCode::from(1),
+        Err(Stop::Usage(e)) => {
             eprintln!("error: {e}");
-            ExitCode::from(255)
+            ExitCode::from(2)
+        }
+        Err(Stop::Fatal(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(3)
         }
     }
 }
 
-fn run_batch(args: &PrepArgs) -> CliResult<usize> {
-    let cases = discover(&args.inputs)?;
+/// How long a run waits for another run's lock on report.csv.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(120);
+
+fn is_failure(status: &str) -> bool {
+    !matches!(status, "ok" | "skipped")
+}
+
+/// Runs every case; returns the number of failed cases.
+fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
+    let found = discover(&args.inputs, args.follow_links).map_err(Stop::Usage)?;
+    for s in &found.skipped {
+        tracing::warn!("{s}");
+    }
+    let hash = options_hash(args).map_err(Stop::Usage)?;
+    if args.dry_run {
+        for c in &found.cases {
+            let files: Vec<String> = expected_outputs(args, &c.name)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            super::out(&format!(
+                "{}\t{}\t{}",
+                c.name,
+                c.source.display(),
+                files.join(" ")
+            ));
+        }
+        for r in &found.rejected {
+            super::out(&format!(
+                "{}\t{}\terror: {}",
+                r.name,
+                r.input.display(),
+                r.why
+            ));
+        }
+        return Ok(0);
+    }
+    let cases = found.cases;
     std::fs::create_dir_all(&args.outdir)
-        .map_err(|e| format!("{}: {}", args.outdir.display(), msg(e)))?;
-    let params = Params::preset(args.preset);
+        .map_err(|e| Stop::Fatal(format!("{}: {}", args.outdir.display(), msg(e))))?;
+    let report_path = args.outdir.join("report.csv");
+    remove_leftovers(&args.outdir);
+    let limits = Limits::new(args.timeout, args.max_memory, args.jobs);
+    let worker_args = worker::worker_args().map_err(Stop::Fatal)?;
+    let earlier = {
+        let _lock = report::Lock::take(&report_path, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
+        report::read(&report_path).map_err(Stop::Fatal)?
+    };
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let rejected: Vec<Record> = found
+        .rejected
+        .iter()
+        .map(|r| {
+            eprintln!("error: {}: {}: {}", r.name, r.input.display(), r.why);
+            *counts.entry("error".into()).or_default() += 1;
+            vec![
+                ("name".into(), r.name.clone()),
+                ("status".into(), "error".into()),
+                ("error".into(), r.why.clone()),
+                ("input".into(), r.input.display().to_string()),
+            ]
+        })
+        .collect();
+    report::update(&report_path, &rejected, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
     tracing::info!(
-        "{} case(s) → {} (preset {:?}, {} job(s))",
+        "{} case(s) → {} (preset {:?}, {} job(s), {:.0} s and {} MB per case)",
         cases.len(),
         args.outdir.display(),
         args.preset,
-        args.jobs.max(1)
+        args.jobs.max(1),
+        limits.timeout.as_secs_f64(),
+        limits.max_memory >> 20
     );
     let bar = ProgressBar::new(cases.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} eta {eta} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let rows: Mutex<Vec<Option<Row>>> = Mutex::new(vec![None; cases.len()]);
+    let counts = Mutex::new(counts);
     let next = AtomicUsize::new(0);
-    let failed = AtomicUsize::new(0);
-    let report_path = args.outdir.join("report.csv");
+    let fatal: Mutex<Option<String>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         for _ in 0..args.jobs.max(1).min(cases.len().max(1)) {
             scope.spawn(|| loop {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(case) = cases.get(i) else { break };
                 bar.set_message(case.name.clone());
-                let row = run_case_guarded(case, args, &params);
-                if row.status == "failed" {
-                    failed.fetch_add(1, Ordering::SeqCst);
-                    bar.suspend(|| eprintln!("error: {}: {}", row.name, row.error));
+                let old = earlier
+                    .iter()
+                    .find(|r| report::get(r, "name") == Some(case.name.as_str()));
+                let mut row = match old {
+                    Some(old) if args.skip_existing && is_done(old, args, &case.name, &hash) => {
+                        let mut r = old.clone();
+                        report::set(&mut r, "status", "skipped");
+                        r
+                    }
+                    _ => {
+                        let echo = |l: &str| bar.suspend(|| eprintln!("{}: {l}", case.name));
+                        worker::run(case, &worker_args, limits, &echo)
+                    }
+                };
+                report::set(&mut row, "options_hash", hash.clone());
+                let status = report::get(&row, "status").unwrap_or("error").to_string();
+                if is_failure(&status) {
+                    let error = report::get(&row, "error").unwrap_or("");
+                    bar.suspend(|| eprintln!("{status}: {}: {error}", case.name));
                 } else {
-                    tracing::debug!("{}: {}", row.name, row.status);
+                    tracing::debug!("{}: {status}", case.name);
                 }
-                let mut rows = rows.lock().unwrap_or_else(|p| p.into_inner());
-                rows[i] = Some(row);
-                // Rewrite the report after every case so an interrupted run keeps it.
-                if let Err(e) = report_csv(&rows).and_then(|b| write_atomic(&report_path, &b)) {
-                    bar.suspend(|| eprintln!("error: report.csv: {e}"));
+                *counts
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .entry(status)
+                    .or_default() += 1;
+                // Merge after every case so an interrupted run keeps its rows.
+                if let Err(e) = report::update(&report_path, &[row], LOCK_TIMEOUT) {
+                    stop.store(true, Ordering::SeqCst);
+                    *fatal.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                 }
-                drop(rows);
                 bar.inc(1);
             });
         }
     });
     bar.finish_and_clear();
-    let failed = failed.load(Ordering::SeqCst);
+    if let Some(e) = fatal.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(Stop::Fatal(e));
+    }
+    let counts = counts.into_inner().unwrap_or_else(|p| p.into_inner());
+    let failed: usize = counts
+        .iter()
+        .filter(|(s, _)| is_failure(s))
+        .map(|(_, n)| n)
+        .sum();
+    let by_status: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
     tracing::info!(
-        "done: {} ok/skipped, {} failed; report at {}",
-        cases.len() - failed,
-        failed,
+        "done: {} case(s): {}; {failed} failed; report at {}",
+        counts.values().sum::<usize>(),
+        by_status.join(", "),
         report_path.display()
     );
     Ok(failed)
 }
 
-/// A case never takes the batch down: errors and panics both become a failed row.
-fn run_case_guarded(case: &Case, args: &PrepArgs, params: &Params) -> Row {
+/// Removes temporary files of the atomic writer whose owning process is dead (a killed run).
+fn remove_leftovers(outdir: &Path) {
+    for e in std::fs::read_dir(outdir).into_iter().flatten().flatten() {
+        let name = e.file_name();
+        let Some(pid) = volume_io::temp_owner(&name.to_string_lossy()) else {
+            continue;
+        };
+        // SAFETY: signal 0 only checks whether the process exists.
+        let alive = unsafe { libc::kill(pid as i32, 0) } == 0
+            || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM);
+        if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
+            tracing::debug!("removing {} (left by a killed run)", e.path().display());
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Hash of everything that changes a case's outputs: the options (not inputs, output folder,
+/// jobs or limits), the annotations file's content and this version.
+fn options_hash(args: &PrepArgs) -> CliResult<String> {
+    use std::hash::Hasher;
+    let mut a = args.clone();
+    a.inputs.clear();
+    a.outdir = PathBuf::new();
+    a.jobs = 1;
+    a.skip_existing = false;
+    a.timeout = None;
+    a.max_memory = None;
+    a.follow_links = false;
+    a.dry_run = false;
+    let mut h = fnv::FnvHasher::default();
+    h.write(format!("{} {a:?}", env!("CARGO_PKG_VERSION")).as_bytes());
+    if let Some(p) = &args.annotations {
+        let bytes = std::fs::read(p).map_err(|e| format!("{}: {}", p.display(), msg(e)))?;
+        h.write(&bytes);
+    }
+    Ok(format!("{:016x}", h.finish()))
+}
+
+/// Whether a case is done: its earlier row is ok with the same options hash, and every output
+/// the current options ask for exists.
+fn is_done(old: &Record, args: &PrepArgs, name: &str, hash: &str) -> bool {
+    matches!(report::get(old, "status"), Some("ok" | "skipped"))
+        && report::get(old, "options_hash") == Some(hash)
+        && expected_outputs(args, name).iter().all(|p| p.is_file())
+}
+
+/// Every file a case writes under the current options.
+pub fn expected_outputs(args: &PrepArgs, name: &str) -> Vec<PathBuf> {
+    let (clean, label) = out_paths(&args.outdir, name);
+    let mut v = vec![clean, label];
+    if args.masks {
+        v.push(args.outdir.join(format!("{name}_m1.nii.gz")));
+        v.push(args.outdir.join(format!("{name}_m2.nii.gz")));
+    }
+    if args.qc {
+        v.push(args.outdir.join(format!("{name}_qc.png")));
+    }
+    v
+}
+
+/// The worker side of one case: runs it in this process, returns its report row.
+pub fn process(case: &Case, args: &PrepArgs) -> Record {
+    let params = Params::preset(args.preset);
+    let max_bytes = Limits::new(args.timeout, args.max_memory, args.jobs).max_read_bytes();
+    record(&run_case_guarded(case, args, &params, max_bytes))
+}
+
+/// A case never takes the worker down quietly: errors become an `error` (or `no_lung`) row,
+/// panics a `crashed` one.
+fn run_case_guarded(case: &Case, args: &PrepArgs, params: &Params, max_bytes: u64) -> Row {
     let mut row = Row {
         name: case.name.clone(),
         input: case.source.display(),
         ..Default::default()
     };
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_case(case, args, params, &mut row)
+        run_case(case, args, params, max_bytes, &mut row)
     }));
     let error = match r {
         Ok(Ok(())) => return row,
@@ -221,12 +413,23 @@ fn run_case_guarded(case: &Case, args: &PrepArgs, params: &Params) -> Row {
                 .cloned()
                 .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
+            row.status = "crashed";
             format!("internal error (panic): {what}")
         }
     };
-    row.status = "failed";
+    if row.status.is_empty() || row.status == "ok" {
+        row.status = "error";
+    }
     row.error = error;
     row
+}
+
+/// `msg` of a step-1 error, marking the row `no_lung` when no lung was found.
+fn step1_error(e: lungseg::Error, row: &mut Row) -> String {
+    if matches!(e, lungseg::Error::NoLungFound { .. }) {
+        row.status = "no_lung";
+    }
+    msg(e)
 }
 
 fn out_paths(outdir: &Path, name: &str) -> (PathBuf, PathBuf) {
@@ -237,21 +440,24 @@ fn out_paths(outdir: &Path, name: &str) -> (PathBuf, PathBuf) {
 }
 
 /// Runs one case, filling `row` as it goes (so a failure still reports what was learnt).
-fn run_case(case: &Case, args: &PrepArgs, params: &Params, row: &mut Row) -> CliResult<()> {
+fn run_case(
+    case: &Case,
+    args: &PrepArgs,
+    params: &Params,
+    max_bytes: u64,
+    row: &mut Row,
+) -> CliResult<()> {
     let (clean_path, label_path) = out_paths(&args.outdir, &case.name);
-    if args.skip_existing && clean_path.exists() && label_path.exists() {
-        row.status = "skipped";
-        return Ok(());
-    }
     let t0 = Instant::now();
     let spacing = args.geo.spacing.map(|s| s.0);
-    let loaded = load_with(&case.source, args.series.clone(), spacing)?;
+    let loaded = load_with(&case.source, args.series.clone(), spacing, Some(max_bytes))?;
     row.seconds.push(("load", t0.elapsed().as_secs_f64()));
     let vol = &loaded.volume;
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
     row.warnings.extend(vol.meta.warnings.iter().cloned());
-    let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params).map_err(msg)?;
+    let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params)
+        .map_err(|e| step1_error(e, row))?;
     row.seconds.extend(s1.timings.0.iter().copied());
     row.cut_num = s1.cut_num.to_string();
     row.two_lungs_found = s1.two_lungs_found.to_string();

@@ -26,8 +26,10 @@ mod npy;
 mod nrrd;
 mod reorient;
 mod volume;
+pub mod walk;
 
 pub use any::AnyVolume;
+pub use atomic::temp_owner;
 pub use element::Element;
 pub use error::{Error, Result};
 pub use metaimage::{read_metaimage, write_mhd_with};

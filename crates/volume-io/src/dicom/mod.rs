@@ -69,33 +69,11 @@ fn image_class(uid: &str) -> bool {
         })
 }
 
-/// Lists the files under `dir`, each folder once (a symlink loop such as `a -> .` is walked
-/// once, not exponentially).
+/// Every regular file under `dir`, through the loop-safe walk (links out of `dir`, FIFOs and
+/// devices skipped, never opened).
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    walk_once(dir, out, &mut std::collections::HashSet::new())
-}
-
-fn walk_once(
-    dir: &Path,
-    out: &mut Vec<PathBuf>,
-    seen: &mut std::collections::HashSet<PathBuf>,
-) -> Result<()> {
-    let real = std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?;
-    if !seen.insert(real) {
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|e| e.map(|e| e.path()).map_err(|err| Error::io(dir, err)))
-        .collect::<Result<_>>()?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk_once(&p, out, seen)?;
-        } else if p.is_file() {
-            out.push(p);
-        }
-    }
+    std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    out.extend(crate::walk::files(dir, false).files);
     Ok(())
 }
 
