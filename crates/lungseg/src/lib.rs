@@ -38,7 +38,7 @@ pub use binarize::binarize_per_slice;
 pub use crop::{annotation_labels, crop_box, read_annotations, Annotation, CropBox};
 pub use error::{Error, Result};
 pub use fill::{fill_2d_hole, fill_hole};
-pub use mask::{apply_mask, process_mask};
+pub use mask::{apply_mask, process_mask, process_mask_or};
 pub use params::{AnalysisParams, BinarizeParams, MaskParams, Params, Preset, TwoLungParams};
 pub use pipeline::{prep, step1, Geometry, Prepared, Step1, Timings};
 pub use spacing::Spacing;
