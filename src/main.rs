@@ -72,6 +72,9 @@ enum Command {
         /// The small 53×128×128 phantom instead of 160×512×512.
         #[arg(long)]
         small: bool,
+        /// The thin-slice 700×512×512 chest (0.625 mm, touching lungs) instead.
+        #[arg(long, conflicts_with = "small")]
+        thin: bool,
     },
 }
 
@@ -110,7 +113,11 @@ fn main() -> ExitCode {
             outdir,
             no_fill,
         } => cli::run::zuidhof(&input, &outdir, !no_fill),
-        Command::Phantom { output, small } => cli::run::phantom(&output, small),
+        Command::Phantom {
+            output,
+            small,
+            thin,
+        } => cli::run::phantom(&output, small, thin),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
