@@ -7,6 +7,10 @@ and prints a per-scan table with voxels differing, Dice, seconds each and the sp
 Exits 1 on any mismatch.
 
     parity_lungseg.py --bin target/release/lungprep [--data ../shared/data] [--full-phantom]
+                      [--only b70f,dsb2017] [--oracle-cache DIR]
+
+`--oracle-cache DIR` keeps the oracle's outputs in DIR and reuses them on the next run (the
+oracle takes minutes and ~5 GB on lidc_idri_0002); without it everything runs afresh.
 """
 import argparse
 import csv
@@ -52,6 +56,22 @@ def run(cmd, **kw):
     return r, time.perf_counter() - t
 
 
+def oracle(cmd, out, cache):
+    """Runs the oracle writing into `out`, or reuses a cached earlier run's `out`.
+
+    Returns (returncode, stdout, stderr). With a cache, `out` is a folder of the cache and
+    a finished run leaves `done.json` there with the oracle's return code and output."""
+    done = os.path.join(out, 'done.json')
+    if cache and os.path.exists(done):
+        d = json.load(open(done))
+        return d['rc'], d['stdout'], d['stderr']
+    r, _ = run(cmd)
+    if cache:
+        os.makedirs(out, exist_ok=True)
+        json.dump({'rc': r.returncode, 'stdout': r.stdout, 'stderr': r.stderr}, open(done, 'w'))
+    return r.returncode, r.stdout, r.stderr
+
+
 def dice(a, b):
     s = a.sum() + b.sum()
     return 1.0 if s == 0 else 2.0 * np.logical_and(a, b).sum() / s
@@ -65,6 +85,8 @@ def main():
     ap.add_argument('--full-phantom', action='store_true', help='160x512x512 instead of the small phantom')
     ap.add_argument('--only', default=None, help='comma-separated case names')
     ap.add_argument('--keep', default=None, help='keep outputs in this folder')
+    ap.add_argument('--oracle-cache', default=None,
+                    help='keep the oracle outputs here and reuse them when present')
     args = ap.parse_args()
     tmp = args.keep or tempfile.mkdtemp(prefix='parity_lungseg_')
     os.makedirs(tmp, exist_ok=True)
@@ -82,6 +104,12 @@ def main():
         ('lung1_flipped', os.path.join(d, 'mhd/lung1_flipped.mhd'), None, annos),
         ('phantom', phantom, None, None),
     ]
+    # Real full chest CTs in their own folders (one patient / one series each).
+    for sub in ['dsb2017', 'lidc_idri_0002']:
+        p = os.path.join(d, 'dicom', sub)
+        inner = sorted(os.path.join(p, n) for n in os.listdir(p)
+                       if os.path.isdir(os.path.join(p, n))) if os.path.isdir(p) else []
+        cases.append((sub, inner[0] if inner else p, None, None))
     # Every other DICOM series: no lungs expected, but both sides must agree on that.
     for sub in ['lidc_slab_0001', 'lidc_slab_0002', 'lidc_slab_0003', 'jpeg2000_abdomen',
                 'gantry_tilt_ge', 'oblique_philips']:
@@ -102,16 +130,19 @@ def main():
             continue
         oin = dicom_only_copy(inp, tmp) if os.path.isdir(inp) else inp
         label = f'{name} ({os.path.basename(inp)})'
-        work = os.path.join(tmp, label.replace(' ', '_').replace('(', '').replace(')', ''))
+        key = label.replace(' ', '_').replace('(', '').replace(')', '')
+        work = os.path.join(tmp, key)
         os.makedirs(work, exist_ok=True)
+        ref = os.path.join(args.oracle_cache, key) if args.oracle_cache else work
         # step1
-        r, to = run([py, args.oracle, 'step1', oin, os.path.join(work, 'ref_step1')])
-        if r.returncode != 0:
-            rows.append((label, 'step1', 'oracle failed: ' + r.stderr.strip().splitlines()[-1][:60], '', '', '', ''))
+        rc, _, err = oracle([py, args.oracle, 'step1', oin, os.path.join(ref, 'ref_step1')],
+                            os.path.join(ref, 'ref_step1'), args.oracle_cache)
+        if rc != 0:
+            rows.append((label, 'step1', 'oracle failed: ' + err.strip().splitlines()[-1][:60], '', '', '', ''))
             continue
-        rm1 = np.load(os.path.join(work, 'ref_step1', 'm1.npy'))
-        rm2 = np.load(os.path.join(work, 'ref_step1', 'm2.npy'))
-        ometa = json.load(open(os.path.join(work, 'ref_step1', 'meta.json')))
+        rm1 = np.load(os.path.join(ref, 'ref_step1', 'm1.npy'))
+        rm2 = np.load(os.path.join(ref, 'ref_step1', 'm2.npy'))
+        ometa = json.load(open(os.path.join(ref, 'ref_step1', 'meta.json')))
         r, tr = run([args.bin, 'step1', inp, os.path.join(work, 'our_step1')])
         oracle_empty = not rm1.any() and not rm2.any()
         if r.returncode != 0:
@@ -130,12 +161,12 @@ def main():
                      f'{dice(om1 | om2, rm1 | rm2):.6f}', f'{t_o:.2f}', f'{t_r:.3f} ({t_o / t_r:.0f}x)'))
         # prep, both presets
         for preset in ('dsb', 'luna'):
-            oout = os.path.join(work, 'ref_' + preset)
+            oout = os.path.join(ref, 'ref_' + preset)
             cmd = [py, args.oracle, 'prep', oin, oout, name] + (['--luna'] if preset == 'luna' else [])
             if anno:
                 cmd += ['--annotations', anno]
-            r, _ = run(cmd)
-            if r.returncode != 0:
+            rc, _, _ = oracle(cmd, oout, args.oracle_cache)
+            if rc != 0:
                 rows.append((label, 'prep ' + preset, 'oracle failed', '', '', '', ''))
                 bad += 1
                 continue
@@ -169,11 +200,12 @@ def main():
             rows.append((label, f'prep {preset} clean/box/label', status, cdiff, '', f'{t_o:.2f}',
                          f'{t_r:.3f} ({t_o / t_r:.0f}x)'))
         # zuidhof
-        r, _ = run([py, args.oracle, 'zuidhof', oin, os.path.join(work, 'ref_z')])
-        zt_o = json.loads(r.stdout.strip().splitlines()[-1])['segment_lung_mask'] if r.returncode == 0 else None
+        rc, out, _ = oracle([py, args.oracle, 'zuidhof', oin, os.path.join(ref, 'ref_z')],
+                            os.path.join(ref, 'ref_z'), args.oracle_cache)
+        zt_o = json.loads(out.strip().splitlines()[-1])['segment_lung_mask'] if rc == 0 else None
         r2, _ = run([args.bin, 'zuidhof', inp, os.path.join(work, 'our_z')])
-        if r.returncode == 0 and r2.returncode == 0:
-            oz = np.load(os.path.join(work, 'ref_z', 'lungs.npy'))
+        if rc == 0 and r2.returncode == 0:
+            oz = np.load(os.path.join(ref, 'ref_z', 'lungs.npy'))
             mz = np.load(os.path.join(work, 'our_z', 'lungs.npy'))
             zt_r = json.loads(r2.stdout.strip().splitlines()[-1])['segment_lung_mask']
             diff = int((oz != mz).sum()) if oz.shape == mz.shape else -1

@@ -84,6 +84,9 @@ enum Command {
         /// The small 53×128×128 phantom instead of 160×512×512.
         #[arg(long)]
         small: bool,
+        /// The thin-slice 700×512×512 chest (0.625 mm, touching lungs) instead.
+        #[arg(long, conflicts_with = "small")]
+        thin: bool,
     },
 }
 
@@ -125,7 +128,11 @@ fn main() -> ExitCode {
             no_fill,
             format,
         } => cli::run::zuidhof(&input, &outdir, !no_fill, format),
-        Command::Phantom { output, small } => cli::run::phantom(&output, small),
+        Command::Phantom {
+            output,
+            small,
+            thin,
+        } => cli::run::phantom(&output, small, thin),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

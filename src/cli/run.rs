@@ -114,9 +114,11 @@ pub fn zuidhof(input: &Path, outdir: &Path, fill: bool, format: MaskFormat) -> C
 }
 
 /// Writes the phantom as `.npy` plus the oracle's `.spacing.json` sidecar.
-pub fn phantom(output: &Path, small: bool) -> CliResult<()> {
+pub fn phantom(output: &Path, small: bool, thin: bool) -> CliResult<()> {
     let opts = if small {
         phantom::PhantomOptions::small()
+    } else if thin {
+        phantom::PhantomOptions::thin_slice()
     } else {
         phantom::PhantomOptions::default()
     };

@@ -41,7 +41,7 @@ pub use crop::{
 };
 pub use error::{Error, Result};
 pub use fill::{fill_2d_hole, fill_hole};
-pub use mask::{apply_mask, process_mask};
+pub use mask::{apply_mask, process_mask, process_mask_or};
 pub use params::{AnalysisParams, BinarizeParams, MaskParams, Params, Preset, TwoLungParams};
 pub use pipeline::{prep, step1, Geometry, LabelRule, Prepared, Step1, Timings};
 pub use spacing::Spacing;

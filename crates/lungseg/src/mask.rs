@@ -1,25 +1,51 @@
 //! savenpy's mask processing and masking.
 
-use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
+use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, ArrayViewMut3, Zip};
 
-use crate::slices::{map_slices, on_bbox};
+use crate::slices::{grown_box, map_slices, region};
 use crate::{MaskParams, Result};
 
 /// grt123's `process_mask`: each slice is replaced by its convex hull unless the hull is more
 /// than `hull_ratio` times the slice's area, then the volume is dilated `dilation_iterations`
 /// times with the 6-connected cross.
+pub fn process_mask(mask: &ArrayView3<bool>, p: &MaskParams) -> Result<Array3<bool>> {
+    let mut out = Array3::from_elem(mask.raw_dim(), false);
+    process_mask_or(mask, p, &mut out.view_mut())?;
+    Ok(out)
+}
+
+/// `out |= process_mask(mask, p)`: lets both lungs share one output volume.
 ///
 /// Works on the mask's bounding box grown by the dilation count: nothing farther away can
 /// become true, and the zero border of the box is what the volume holds there anyway.
-pub fn process_mask(mask: &ArrayView3<bool>, p: &MaskParams) -> Result<Array3<bool>> {
-    on_bbox(mask, p.dilation_iterations, |mask| {
-        let convex = map_slices(&mask, |slice, out| hull_slice(slice, out, p.hull_ratio))?;
-        let opts = morph3d::MorphOptions {
-            iterations: p.dilation_iterations,
-            ..Default::default()
-        };
-        Ok(morph3d::binary_dilation(&convex.view(), &opts)?)
-    })
+pub fn process_mask_or(
+    mask: &ArrayView3<bool>,
+    p: &MaskParams,
+    out: &mut ArrayViewMut3<bool>,
+) -> Result<()> {
+    if mask.dim() != out.dim() {
+        return Err(crate::Error::Invalid(format!(
+            "process_mask_or: mask {:?}, out {:?}",
+            mask.dim(),
+            out.dim()
+        )));
+    }
+    // An empty mask stays empty (hulls of nothing, dilation with a zero border).
+    let Some(r) = grown_box(mask, p.dilation_iterations) else {
+        return Ok(());
+    };
+    let part = mask.slice(region(&r));
+    let convex = map_slices(&part, |slice, out| hull_slice(slice, out, p.hull_ratio))?;
+    let opts = morph3d::MorphOptions {
+        iterations: p.dilation_iterations,
+        ..Default::default()
+    };
+    let dilated = morph3d::binary_dilation(&convex.view(), &opts)?;
+    drop(convex);
+    Zip::from(out.slice_mut(region(&r)))
+        .and(&dilated)
+        .par_for_each(|o, &d| *o |= d);
+    Ok(())
 }
 
 fn hull_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, ratio: f64) -> Result<()> {

@@ -7,7 +7,7 @@ use ndarray::{Array2, Array3, ArrayView3};
 use crate::crop::annotation_labels_world;
 use crate::world::{clean_grid, Grid};
 use crate::{
-    annotation_labels, apply_mask, binarize_per_slice, crop_box, fill_hole, process_mask,
+    annotation_labels, apply_mask, binarize_per_slice, crop_box, fill_hole, process_mask_or,
     select_lungs, two_lung_only, Annotation, CropBox, Params, Result, Spacing,
 };
 
@@ -163,9 +163,11 @@ pub fn prep(
     let mask = crate::slices::or(m1, m2);
     let crop = crop_box(&mask.view(), spacing, p)?;
     let dilated = timings.time("process_mask", || -> Result<Array3<bool>> {
-        let d1 = process_mask(m1, p)?;
-        let d2 = process_mask(m2, p)?;
-        Ok(crate::slices::or(&d1.view(), &d2.view()))
+        // `process_mask(m1) | process_mask(m2)` in one volume.
+        let mut d = Array3::from_elem(m1.raw_dim(), false);
+        process_mask_or(m1, p, &mut d.view_mut())?;
+        process_mask_or(m2, p, &mut d.view_mut())?;
+        Ok(d)
     })?;
     let masked = timings.time("apply_mask", || {
         apply_mask(image, &mask.view(), &dilated.view(), p)

@@ -1,7 +1,6 @@
 //! Step 1d: splitting the mask into the two lungs.
 
 use ndarray::{s, Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
-use rayon::prelude::*;
 
 use crate::fill::fill_2d_hole;
 use crate::slices::{
@@ -29,7 +28,9 @@ pub struct TwoLungs {
 /// and `m2` is empty, as in grt123.
 ///
 /// Everything runs on `bw`'s bounding box: every step is false outside it and, as cropping
-/// keeps the raster order of the true voxels, labels and their tie-breaks are unchanged.
+/// keeps the raster order of the true voxels, labels and their tie-breaks are unchanged (both
+/// seeds lie in the box, so every distance inside it is too). The distance split is
+/// [`morph3d::split_by_distance`]: the same decisions as comparing the two EDTs, without them.
 pub fn two_lung_only(
     bw: &ArrayView3<bool>,
     spacing: &Spacing,
@@ -51,7 +52,7 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
     // The eroded mask; `None` until the first erosion (no copy of `bw` when none is needed).
     let mut eroded: Option<Array3<bool>> = None;
     let mut erosions = 0;
-    let mut pair = None;
+    let mut split = None;
     while erosions < p.max_iter {
         let cur = eroded.as_ref().map_or_else(|| bw.view(), |e| e.view());
         let (label, count) = morph3d::label(&cur, 2)?;
@@ -60,17 +61,16 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
         if order.len() > 1
             && (counts[order[0] as usize] as f64) / (counts[order[1] as usize] as f64) < p.max_ratio
         {
-            let (a, b) = (order[0], order[1]);
-            let mut s1 = Array3::from_elem(bw.raw_dim(), false);
-            let mut s2 = Array3::from_elem(bw.raw_dim(), false);
-            Zip::from(&mut s1)
-                .and(&mut s2)
-                .and(&label)
-                .par_for_each(|x, y, &l| {
-                    *x = l == a;
-                    *y = l == b;
-                });
-            pair = Some((s1, s2));
+            drop(eroded);
+            // `bw & (d1 < d2)`, `bw & (d1 > d2)` with `d = distance_transform_edt(~seed,
+            // spacing)`, decided plane by plane without the two float64 maps.
+            split = Some(morph3d::split_by_distance(
+                bw,
+                &label.view(),
+                order[0],
+                order[1],
+                &spacing.get(),
+            )?);
             break;
         }
         eroded = Some(morph3d::binary_erosion(
@@ -79,16 +79,12 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
         )?);
         erosions += 1;
     }
-    drop(eroded);
-    let (m1, m2, found) = match pair {
-        Some((bw1, bw2)) => {
-            let (m1, m2) = split_by_distance(bw, bw1, bw2, spacing)?;
-            (
-                extract_main(&m1.view(), p.cover)?,
-                extract_main(&m2.view(), p.cover)?,
-                true,
-            )
-        }
+    let (m1, m2, found) = match split {
+        Some((m1, m2)) => (
+            extract_main(&m1.view(), p.cover)?,
+            extract_main(&m2.view(), p.cover)?,
+            true,
+        ),
         None => (bw.to_owned(), Array3::from_elem(bw.raw_dim(), false), false),
     };
     Ok(TwoLungs {
@@ -97,45 +93,6 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
         found,
         erosions,
     })
-}
-
-/// `bw & (d1 < d2)` and `bw & (d1 > d2)` with `d = distance_transform_edt(~seed, spacing)`.
-///
-/// A seed voxel has distance 0 to its own seed and a positive one to the other (the seeds are
-/// disjoint), so it goes to its own side without any transform. Only when `bw` has voxels in
-/// neither seed are the transforms computed ([`two_lung_only`] has already cropped `bw` to
-/// its bounding box; both seeds lie inside it, so every distance in the box is unchanged).
-fn split_by_distance(
-    bw: &ArrayView3<bool>,
-    seed1: Array3<bool>,
-    seed2: Array3<bool>,
-    spacing: &Spacing,
-) -> Result<(Array3<bool>, Array3<bool>)> {
-    let bw_std = bw.as_standard_layout();
-    let (m, a, b) = (flat(&bw_std)?, flat(&seed1)?, flat(&seed2)?);
-    const CHUNK: usize = 1 << 16;
-    let rest = m
-        .par_chunks(CHUNK)
-        .zip(a.par_chunks(CHUNK).zip(b.par_chunks(CHUNK)))
-        .any(|(m, (a, b))| m.iter().zip(a).zip(b).any(|((&m, &a), &b)| m && !a && !b));
-    if !rest {
-        return Ok((seed1, seed2));
-    }
-    let sampling = spacing.get();
-    let d1 = morph3d::distance_transform_edt(&seed1.mapv(|v| !v).view(), Some(&sampling))?;
-    let d2 = morph3d::distance_transform_edt(&seed2.mapv(|v| !v).view(), Some(&sampling))?;
-    let mut m1 = Array3::from_elem(bw.raw_dim(), false);
-    let mut m2 = Array3::from_elem(bw.raw_dim(), false);
-    Zip::from(&mut m1)
-        .and(&mut m2)
-        .and(bw)
-        .and(&d1)
-        .and(&d2)
-        .for_each(|a, b, &m, &x, &y| {
-            *a = m && x < y;
-            *b = m && x > y;
-        });
-    Ok((m1, m2))
 }
 
 /// grt123's `_extract_main`: in each slice keep the convex hulls of the largest 8-connected

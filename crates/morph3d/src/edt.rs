@@ -234,16 +234,8 @@ fn fh_axis(out: &mut [f64], len: usize, inner: usize, w: f64) {
         return;
     }
     if inner == 1 {
-        out.par_chunks_mut(len).for_each_init(
-            || Scratch::new(len, w),
-            |sc, line| {
-                if line.iter().fold(true, |a, &v| a & (v == 0.0)) {
-                    return;
-                }
-                sc.f[..len].copy_from_slice(line);
-                sc.envelope(len, line);
-            },
-        );
+        out.par_chunks_mut(len)
+            .for_each_init(|| Scratch::new(len, w), |sc, line| sc.transform(line));
         return;
     }
     // Strided lines: gather a batch of adjacent lines, transform, scatter back.
@@ -266,12 +258,7 @@ fn fh_axis(out: &mut [f64], len: usize, inner: usize, w: f64) {
                 }
             }
             for j in 0..m {
-                let line = &mut buf[j * len..(j + 1) * len];
-                if line.iter().fold(true, |a, &v| a & (v == 0.0)) {
-                    continue;
-                }
-                sc.f[..len].copy_from_slice(line);
-                sc.envelope(len, line);
+                sc.transform(&mut buf[j * len..(j + 1) * len]);
             }
             for k in 0..len {
                 // SAFETY: as above.
@@ -286,7 +273,7 @@ fn fh_axis(out: &mut [f64], len: usize, inner: usize, w: f64) {
 }
 
 /// Per-thread scratch of the lower envelope.
-struct Scratch {
+pub(crate) struct Scratch {
     f: Vec<f64>,
     /// `f(q) + (q·w)²`, the parabola's key in the intercept formula.
     h: Vec<f64>,
@@ -298,7 +285,7 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(len: usize, w: f64) -> Self {
+    pub(crate) fn new(len: usize, w: f64) -> Self {
         let w2 = w * w;
         let recip = (0..len).map(|d| 1.0 / (2.0 * w2 * d as f64)).collect();
         Scratch {
@@ -309,6 +296,16 @@ impl Scratch {
             recip,
             w,
         }
+    }
+
+    /// One line in place, as [`fh_axis`] does it (all-zero lines are left as they are).
+    pub(crate) fn transform(&mut self, line: &mut [f64]) {
+        if line.iter().fold(true, |a, &v| a & (v == 0.0)) {
+            return;
+        }
+        let len = line.len();
+        self.f[..len].copy_from_slice(line);
+        self.envelope(len, line);
     }
 
     /// Felzenszwalb–Huttenlocher over the sites with finite `f`; writes `f(q) + ((p-q)·w)²`.

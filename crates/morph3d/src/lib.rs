@@ -31,6 +31,7 @@ mod grid;
 mod label;
 mod morphology;
 mod regionprops;
+mod split;
 mod structure;
 
 pub use convex_hull::convex_hull_image;
@@ -40,4 +41,5 @@ pub use fill_holes::binary_fill_holes;
 pub use label::{label, label_values};
 pub use morphology::{binary_dilation, binary_erosion, MorphOptions};
 pub use regionprops::{regionprops, Region};
+pub use split::split_by_distance;
 pub use structure::{generate_binary_structure, iterate_structure};
