@@ -280,6 +280,8 @@ fn discovery_finds_every_case() {
     let fifo = std::ffi::CString::new(root.join("p_flat/scan.mha").to_str().unwrap()).unwrap();
     // SAFETY: mkfifo on a path in our temporary folder.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    // A link to a sibling patient folder is not a second case.
+    std::os::unix::fs::symlink("p_deep", root.join("p_link")).unwrap();
     let luna = tmp.path().join("luna");
     for (sub, f) in [
         ("subset0", "1.2.3"),
@@ -384,6 +386,7 @@ fn concurrent_runs_merge_the_report() {
                 .arg(d)
                 .arg("-o")
                 .arg(&out)
+                .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })

@@ -322,6 +322,23 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> CliResult<Discovery> {
             );
         }
     }
+    // The same scan reached twice (a link to a sibling folder, an input given twice) is one case.
+    let mut seen = std::collections::HashSet::new();
+    let mut dup = Vec::new();
+    d.cases.retain(|c| match &c.source {
+        Source::Path(p) => {
+            let fresh = seen.insert(fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+            if !fresh {
+                dup.push(format!(
+                    "{}: skipped (the same scan as another case)",
+                    p.display()
+                ));
+            }
+            fresh
+        }
+        Source::Phantom => true,
+    });
+    d.skipped.extend(dup);
     let mut names: Vec<&str> = d
         .cases
         .iter()

@@ -280,7 +280,12 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
                     }
                     _ => {
                         let echo = |l: &str| bar.suspend(|| eprintln!("{}: {l}", case.name));
-                        worker::run(case, &worker_args, limits, &echo)
+                        let r = worker::run(case, &worker_args, limits, &echo);
+                        if matches!(report::get(&r, "status"), Some("crashed" | "timeout")) {
+                            // A killed worker leaves its temporary files behind.
+                            remove_leftovers(&args.outdir);
+                        }
+                        r
                     }
                 };
                 report::set(&mut row, "options_hash", hash.clone());

@@ -279,7 +279,7 @@ pub fn run(
         Some(Kill::Timeout) => {
             report::set(&mut row, "status", "timeout");
             format!(
-                "killed after the time limit of {:.0} s",
+                "killed after the time limit of {} s",
                 limits.timeout.as_secs_f64()
             )
         }
