@@ -19,7 +19,7 @@ pub(crate) const MAX_INFLATE_RATIO: u64 = 1032;
 /// Decompressed bytes tolerated after the declared voxels (and discarded); more is an error.
 const MAX_TRAILING: u64 = 1 << 20;
 
-/// What kind of non-regular file `meta` describes, for the error message.
+/// What a non-regular file is, for the error message.
 fn kind_name(ft: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
