@@ -369,20 +369,31 @@ pub fn check_input(p: &Path) -> CliResult<()> {
     }
 }
 
-/// Loads a case as an int16 HU volume.
+/// Loads a case as an int16 HU volume in the canonical layout (a `.npy` without sidecar runs
+/// at 1 mm with a warning: `step1` / `zuidhof`).
 pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
-    load_with(source, series, None, None)
+    load_inner(source, series, None, None, false)
 }
 
-/// Loads a case as an int16 HU volume in the canonical layout; `spacing` (`z, y, x` mm)
-/// overrides the file's. A file without geometry (`.npy` without sidecar) is an error unless
-/// `spacing` is given: running it at 1 mm would silently give wrong masks. Declared volumes
-/// above `max_bytes` are refused before they are allocated.
+/// [`load`] for `prep`: `spacing` (`z, y, x` mm) overrides the file's, and a file without
+/// geometry (`.npy` without sidecar) is an error unless `spacing` is given: 1 mm would
+/// silently give wrong crops and labels. Declared volumes above `max_bytes` are refused
+/// before they are allocated.
 pub fn load_with(
     source: &Source,
     series: Option<String>,
     spacing: Option<[f64; 3]>,
     max_bytes: Option<u64>,
+) -> CliResult<Loaded> {
+    load_inner(source, series, spacing, max_bytes, true)
+}
+
+fn load_inner(
+    source: &Source,
+    series: Option<String>,
+    spacing: Option<[f64; 3]>,
+    max_bytes: Option<u64>,
+    strict: bool,
 ) -> CliResult<Loaded> {
     let mut volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
@@ -408,7 +419,7 @@ pub fn load_with(
             }
         }
     }
-    if volume.meta.geometry_missing {
+    if strict && volume.meta.geometry_missing {
         return Err(format!(
             "{}: no spacing (write {}.spacing.json with [sz, sy, sx], or pass --spacing sz,sy,sx)",
             source.display(),

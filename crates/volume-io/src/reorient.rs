@@ -87,7 +87,7 @@ pub fn to_canonical<T: Clone>(vol: Volume<T>) -> Volume<T> {
         let a = permutation[k];
         spacing[k] = vol.spacing[a];
         let s = if flips[k] { -1.0 } else { 1.0 };
-        direction[2 - k] = vol.direction[2 - a].map(|c| s * c);
+        direction[2 - k] = vol.direction[2 - a].map(|c| s * c + 0.0); // + 0.0: no -0 in outputs
     }
     let record = Reorientation {
         permutation,
