@@ -3,6 +3,7 @@
 use ndarray::{s, Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
 
 use crate::fill::fill_2d_hole;
+use crate::runs::Runs;
 use crate::slices::{
     by_area_desc, embed, flat, grown_box, label_counts, map_slices, on_bbox, region,
 };
@@ -55,12 +56,15 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
     let mut split = None;
     while erosions < p.max_iter {
         let cur = eroded.as_ref().map_or_else(|| bw.view(), |e| e.view());
-        let (label, count) = morph3d::label(&cur, 2)?;
-        let counts = label_counts(flat(&label)?, count);
+        // Labelled as runs: only the areas are needed until the two lungs are found.
+        let runs = Runs::label(&cur, cur.dim().0, 2);
+        let counts = runs.counts();
         let order = by_area_desc(&counts);
         if order.len() > 1
             && (counts[order[0] as usize] as f64) / (counts[order[1] as usize] as f64) < p.max_ratio
         {
+            let label = runs.dense();
+            drop(runs);
             drop(eroded);
             // `bw & (d1 < d2)`, `bw & (d1 > d2)` with `d = distance_transform_edt(~seed,
             // spacing)`, decided plane by plane without the two float64 maps.
