@@ -170,14 +170,22 @@ impl Runs {
     }
 
     /// The dense label volume (`scipy.ndimage.label`'s output).
+    #[cfg(test)]
     pub fn dense(&self) -> Array3<u32> {
-        let mut out = Array3::<u32>::zeros(self.dims);
+        self.paint(&(0..=self.count as u32).collect::<Vec<_>>())
+    }
+
+    /// A volume holding `value[label]` on each run (0 elsewhere).
+    pub fn paint<T: Copy + Default + Send + Sync>(&self, value: &[T]) -> Array3<T> {
+        let mut out = Array3::<T>::default(self.dims);
         out.axis_iter_mut(Axis(0))
             .into_par_iter()
             .enumerate()
             .for_each(|(z, mut plane)| {
                 for (y, a, b, l) in self.plane(z) {
-                    plane.row_mut(y).slice_mut(ndarray::s![a..b]).fill(l);
+                    if let Some(&v) = value.get(l as usize) {
+                        plane.row_mut(y).slice_mut(ndarray::s![a..b]).fill(v);
+                    }
                 }
             });
         out
