@@ -53,6 +53,7 @@ def main():
     subprocess.run([args.bin, 'phantom', phantom], check=True, capture_output=True)
     d = args.data
     scans = [('b70f', os.path.join(d, 'dicom/lung_dx_a0002/b70f')),
+             ('b40f', os.path.join(d, 'dicom/lung_dx_a0002/b40f')),
              ('lung1', os.path.join(d, 'nrrd/lung1.nrrd')),
              ('lung1', os.path.join(d, 'mhd/lung1.mhd')),
              ('phantom', phantom)]
