@@ -41,5 +41,26 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// `two_lung_only` on a real-like mask: the `fill_hole` output of the phantom with touching
+/// lungs, which takes erosions and the distance split, as every real full chest CT tried.
+fn bench_two_lung(c: &mut Criterion) {
+    let o = PhantomOptions {
+        touching_lungs: true,
+        ..PhantomOptions::default()
+    };
+    let v = chest_phantom(&o);
+    let spacing = Spacing::f64(v.spacing);
+    let params = Params::default();
+    let bw = binarize_per_slice(&v.data.view(), &spacing, &params.binarize).unwrap();
+    let sel = select_lungs(&bw.view(), &spacing, &params.analysis).unwrap();
+    let filled = fill_hole(&sel.mask.view()).unwrap();
+    let mut g = c.benchmark_group("two_lung_only_touching_160x512x512");
+    g.sample_size(10);
+    g.bench_function("two_lung_only", |b| {
+        b.iter(|| two_lung_only(&filled.view(), &spacing, &params.two_lung).ok())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_two_lung);
 criterion_main!(benches);

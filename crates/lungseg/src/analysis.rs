@@ -1,10 +1,11 @@
 //! Step 1b: 3-D component analysis and the top-cut loop.
 
-use ndarray::{s, Array3, ArrayView3, Axis};
+use ndarray::{s, Array3, ArrayView3};
 use rayon::prelude::*;
 
 use crate::numpy::{centered_axis, mean};
-use crate::slices::{flat, isin, keep_table, label_counts};
+use crate::runs::Runs;
+use crate::slices::{flat, isin, keep_table};
 use crate::{AnalysisParams, Error, Result, Spacing};
 
 /// grt123's `all_slice_analysis` for one `cut_num`: 6-connected components of `bw` (its last
@@ -28,14 +29,9 @@ pub fn all_slice_analysis(
             bw.dim()
         )));
     }
-    let (label, count) = if cut_num == 0 {
-        morph3d::label(bw, 1)?
-    } else {
-        let mut cut = bw.to_owned();
-        cut.slice_mut(s![nz - cut_num.., .., ..]).fill(false);
-        morph3d::label(&cut.view(), 1)?
-    };
-    let flat_label = flat(&label)?;
+    // Labelled as runs (no `u32` volume); the cut slices are simply left out.
+    let runs = Runs::label(bw, nz - cut_num, 1);
+    let count = runs.count;
 
     // The 12 probes: corners and x-midpoints of the first and last (uncut) slice.
     let zl = nz - 1 - cut_num;
@@ -44,12 +40,12 @@ pub fn all_slice_analysis(
     for z in [0, zl] {
         for y in [0, ny - 1] {
             for x in [0, nx - 1, mid] {
-                drop[label[[z, y, x]] as usize] = true;
+                drop[runs.at(z, y, x) as usize] = true;
             }
         }
     }
     // Volume window (grt123: `prop.area * spacing.prod()` against `vol_limit * 1e6`).
-    let counts = label_counts(flat_label, count);
+    let counts = runs.counts();
     let voxel = spacing.volume();
     let (lo, hi) = (p.vol_limit[0] * 1e6, p.vol_limit[1] * 1e6);
     for l in 1..=count {
@@ -61,9 +57,9 @@ pub fn all_slice_analysis(
     let candidates: Vec<u32> = (1..=count as u32)
         .filter(|&l| !drop[l as usize] && counts[l as usize] > 0)
         .collect();
-    let valid = distance_test(&label.view(), &candidates, spacing, p);
+    let valid = distance_test(&runs, &candidates, spacing, p);
     let keep = keep_table(count, valid.iter().copied());
-    let mut out = isin(&label.view(), &keep);
+    let mut out = runs.mask(&keep);
     if cut_num > 0 {
         out = regrow_cut(&out, bw, cut_num)?;
     }
@@ -73,7 +69,7 @@ pub fn all_slice_analysis(
 /// Per-component, per-slice area and minimum distance to the axis; keeps components whose
 /// large slices are on average close to the axis.
 fn distance_test(
-    label: &ArrayView3<u32>,
+    runs: &Runs,
     candidates: &[u32],
     spacing: &Spacing,
     p: &AnalysisParams,
@@ -81,7 +77,7 @@ fn distance_test(
     if candidates.is_empty() {
         return Vec::new();
     }
-    let (nz, ny, nx) = label.dim();
+    let (nz, ny, nx) = runs.dims;
     let [_, sy, sx] = spacing.get();
     // grt123 builds this map with the axes swapped (it only works for square slices); this is
     // the same map for square slices with equal in-plane spacing and the right one otherwise.
@@ -99,18 +95,19 @@ fn distance_test(
     }
     let k = candidates.len();
     // (count, min distance) per candidate per slice.
-    let per_slice: Vec<Vec<(u64, f64)>> = label
-        .axis_iter(Axis(0))
+    let per_slice: Vec<Vec<(u64, f64)>> = (0..nz)
         .into_par_iter()
-        .map(|plane| {
+        .map(|z| {
             let mut acc = vec![(0u64, f64::INFINITY); k];
-            for (l, &dist) in plane.iter().zip(&d) {
-                if let Some(&i) = index.get(*l as usize) {
+            for (y, x0, x1, l) in runs.plane(z) {
+                if let Some(&i) = index.get(l as usize) {
                     if i != u32::MAX {
                         let a = &mut acc[i as usize];
-                        a.0 += 1;
-                        if dist < a.1 {
-                            a.1 = dist;
+                        a.0 += (x1 - x0) as u64;
+                        for &dist in &d[y * nx + x0..y * nx + x1] {
+                            if dist < a.1 {
+                                a.1 = dist;
+                            }
                         }
                     }
                 }

@@ -1,7 +1,8 @@
 //! Hole filling: grt123's 3-D `fill_hole` and per-slice `_fill_2d_hole`.
 
-use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
 
+use crate::runs::Runs;
 use crate::slices::{embed, grown_box, map_slices, not, on_bbox, region};
 use crate::Result;
 
@@ -21,14 +22,27 @@ pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
         // All background (or empty): one component, holding the corners.
         return Ok(Array3::from_elem(bw.raw_dim(), false));
     };
-    let inv = not(&bw.slice(region(&r)));
-    let (label, count) = morph3d::label(&inv.view(), 3)?;
-    let mut outer = vec![false; count + 1];
-    for a in 0..3 {
-        let n = r[a].len();
-        let faces = [(r[a].start > 0, 0), (r[a].end < dims[a], n - 1)];
-        for (_, i) in faces.into_iter().filter(|f| f.0) {
-            for &l in label.index_axis(Axis(a), i) {
+    let part_bw = bw.slice(region(&r));
+    let inv = not(&part_bw);
+    // Labelled as runs: no `u32` volume.
+    let runs = Runs::label(&inv.view(), inv.dim().0, 3);
+    drop(inv);
+    let (nz, ny, nx) = runs.dims;
+    let mut outer = vec![false; runs.count + 1];
+    // Faces of the box that lie inside the volume (the grown layer, all background).
+    if r[0].start > 0 {
+        runs.plane(0)
+            .for_each(|(_, _, _, l)| outer[l as usize] = true);
+    }
+    if r[0].end < dims[0] {
+        runs.plane(nz - 1)
+            .for_each(|(_, _, _, l)| outer[l as usize] = true);
+    }
+    for z in 0..nz {
+        for (y, x0, x1, l) in runs.plane(z) {
+            let face_y = (y == 0 && r[1].start > 0) || (y == ny - 1 && r[1].end < dims[1]);
+            let face_x = (x0 == 0 && r[2].start > 0) || (x1 == nx && r[2].end < dims[2]);
+            if face_y || face_x {
                 outer[l as usize] = true;
             }
         }
@@ -38,13 +52,20 @@ pub fn fill_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
             for x in [0, dims[2] - 1] {
                 let p = [z, y, x];
                 if (0..3).all(|a| r[a].contains(&p[a])) {
-                    let at = [z - r[0].start, y - r[1].start, x - r[2].start];
-                    outer[label[at] as usize] = true;
+                    let l = runs.at(z - r[0].start, y - r[1].start, x - r[2].start);
+                    outer[l as usize] = true;
                 }
             }
         }
     }
-    let part = Zip::from(&label).par_map_collect(|&l| !outer[l as usize]);
+    let keep: Vec<bool> = outer.iter().map(|&o| !o).collect();
+    let mut part = runs.mask(&keep);
+    // Label 0 is the foreground: kept unless a corner is foreground (grt123's quirk).
+    if !outer[0] {
+        Zip::from(&mut part)
+            .and(&part_bw)
+            .par_for_each(|p, &b| *p |= b);
+    }
     Ok(embed(bw.raw_dim(), &r, &part))
 }
 

@@ -28,6 +28,7 @@ mod numpy;
 mod params;
 pub mod phantom;
 mod pipeline;
+mod runs;
 mod slices;
 mod spacing;
 mod two_lung;

@@ -79,27 +79,70 @@ pub fn apply_mask(
             dilated.dim()
         )));
     }
-    let (pad, bone) = (p.pad_value, p.bone_thresh);
     Ok(Zip::from(image)
         .and(mask)
         .and(dilated)
-        .par_map_collect(|&v, &m, &d| {
-            if !d {
-                return pad;
-            }
-            let l = hu::lum_trans_value(v);
-            // extramask = dilated ^ mask; with d set that is !m.
-            if !m && l > bone {
-                pad
-            } else {
-                l
-            }
-        }))
+        .par_map_collect(|&v, &m, &d| masked_value(v, m, d, p)))
+}
+
+/// One voxel of [`apply_mask`].
+#[inline]
+fn masked_value(v: i16, m: bool, d: bool, p: &MaskParams) -> u8 {
+    if !d {
+        return p.pad_value;
+    }
+    let l = hu::lum_trans_value(v);
+    // extramask = dilated ^ mask; with d set that is !m.
+    if !m && l > p.bone_thresh {
+        p.pad_value
+    } else {
+        l
+    }
+}
+
+/// [`apply_mask`] writing into `dilated`'s own memory (a `bool` and a `u8` volume have the
+/// same size), so the pipeline never holds both.
+pub(crate) fn apply_mask_in_place(
+    image: &ArrayView3<i16>,
+    mask: &ArrayView3<bool>,
+    dilated: Array3<bool>,
+    p: &MaskParams,
+) -> Result<Array3<u8>> {
+    if image.dim() != mask.dim() || image.dim() != dilated.dim() || !dilated.is_standard_layout() {
+        return apply_mask(image, mask, &dilated.view(), p);
+    }
+    let dim = dilated.raw_dim();
+    let (bools, _) = dilated.into_raw_vec_and_offset();
+    let mut bools = std::mem::ManuallyDrop::new(bools);
+    let (ptr, len, cap) = (bools.as_mut_ptr(), bools.len(), bools.capacity());
+    // SAFETY: `bool` and `u8` have the same size and alignment and every `bool` is a valid
+    // `u8`; the allocation is handed over whole (same pointer, length and capacity).
+    let bytes = unsafe { Vec::from_raw_parts(ptr.cast::<u8>(), len, cap) };
+    let mut out = Array3::from_shape_vec(dim, bytes)
+        .map_err(|e| crate::Error::Invalid(format!("apply_mask: {e}")))?;
+    Zip::from(&mut out)
+        .and(image)
+        .and(mask)
+        .par_for_each(|o, &v, &m| *o = masked_value(v, m, *o != 0, p));
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_place_equals_apply_mask() {
+        let image = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| {
+            (z * 700 + y * 90 + x * 31) as i16 - 1200
+        });
+        let mask = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| (z + y + x) % 3 == 0);
+        let dil = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| (z + y + x) % 3 == 0 || x % 2 == 0);
+        let p = MaskParams::default();
+        let exp = apply_mask(&image.view(), &mask.view(), &dil.view(), &p).unwrap();
+        let got = apply_mask_in_place(&image.view(), &mask.view(), dil, &p).unwrap();
+        assert_eq!(got, exp);
+    }
 
     #[test]
     fn masking_pads_and_removes_bone() {

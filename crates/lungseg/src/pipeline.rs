@@ -6,9 +6,10 @@ use ndarray::{Array2, Array3, ArrayView3};
 
 use crate::crop::annotation_labels_world;
 use crate::world::{clean_grid, Grid};
+use crate::mask::apply_mask_in_place;
 use crate::{
-    annotation_labels, apply_mask, binarize_per_slice, crop_box, fill_hole, process_mask_or,
-    select_lungs, two_lung_only, Annotation, CropBox, Params, Result, Spacing,
+    annotation_labels, binarize_per_slice, crop_box, fill_hole, process_mask_or, select_lungs,
+    two_lung_only, Annotation, CropBox, Params, Result, Spacing,
 };
 
 /// Wall-clock seconds per stage, in the order they ran (names as in the oracle's `meta.json`).
@@ -160,8 +161,6 @@ pub fn prep(
     spacing.validate()?;
     let p = &params.mask;
     let mut timings = Timings::default();
-    let mask = crate::slices::or(m1, m2);
-    let crop = crop_box(&mask.view(), spacing, p)?;
     let dilated = timings.time("process_mask", || -> Result<Array3<bool>> {
         // `process_mask(m1) | process_mask(m2)` in one volume.
         let mut d = Array3::from_elem(m1.raw_dim(), false);
@@ -169,10 +168,12 @@ pub fn prep(
         process_mask_or(m2, p, &mut d.view_mut())?;
         Ok(d)
     })?;
+    let mask = crate::slices::or(m1, m2);
+    let crop = crop_box(&mask.view(), spacing, p)?;
+    // The masked image overwrites the dilated mask (same size): one volume fewer at the peak.
     let masked = timings.time("apply_mask", || {
-        apply_mask(image, &mask.view(), &dilated.view(), p)
+        apply_mask_in_place(image, &mask.view(), dilated, p)
     })?;
-    drop(dilated);
     drop(mask);
     // grt123 resamples the whole volume to 1 mm and then crops; resampling only the crop gives
     // the same voxels (`zoom_to_shape_region`) with less work and memory.

@@ -3,9 +3,8 @@
 use ndarray::{s, Array2, Array3, ArrayView2, ArrayView3, ArrayViewMut2, Zip};
 
 use crate::fill::fill_2d_hole;
-use crate::slices::{
-    by_area_desc, embed, flat, grown_box, label_counts, map_slices, on_bbox, region,
-};
+use crate::runs::Runs;
+use crate::slices::{by_area_desc, embed, grown_box, map_slices, on_bbox, region};
 use crate::{Error, Result, Spacing, TwoLungParams};
 
 /// The result of [`two_lung_only`].
@@ -55,20 +54,27 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
     let mut split = None;
     while erosions < p.max_iter {
         let cur = eroded.as_ref().map_or_else(|| bw.view(), |e| e.view());
-        let (label, count) = morph3d::label(&cur, 2)?;
-        let counts = label_counts(flat(&label)?, count);
+        // Labelled as runs: only the areas are needed until the two lungs are found.
+        let runs = Runs::label(&cur, cur.dim().0, 2);
+        let counts = runs.counts();
         let order = by_area_desc(&counts);
         if order.len() > 1
             && (counts[order[0] as usize] as f64) / (counts[order[1] as usize] as f64) < p.max_ratio
         {
+            // The two seeds as 1 and 2 in a byte volume.
+            let mut paint = vec![0u8; runs.count + 1];
+            paint[order[0] as usize] = 1;
+            paint[order[1] as usize] = 2;
+            let seeds = runs.paint(&paint);
+            drop(runs);
             drop(eroded);
             // `bw & (d1 < d2)`, `bw & (d1 > d2)` with `d = distance_transform_edt(~seed,
             // spacing)`, decided plane by plane without the two float64 maps.
             split = Some(morph3d::split_by_distance(
                 bw,
-                &label.view(),
-                order[0],
-                order[1],
+                &seeds.view(),
+                1,
+                2,
                 &spacing.get(),
             )?);
             break;
@@ -104,12 +110,15 @@ pub fn extract_main(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>> {
 
 fn extract_main_dense(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>> {
     let filtered = map_slices(bw, |slice, out| main_hulls(slice, out, cover))?;
-    let (label, count) = morph3d::label(&filtered.view(), 3)?;
-    let counts = label_counts(flat(&label)?, count);
+    let runs = Runs::label(&filtered.view(), filtered.dim().0, 3);
+    drop(filtered);
+    let counts = runs.counts();
     let largest = *by_area_desc(&counts).first().ok_or(Error::EmptyMask(
         "extract_main: no component left in a lung",
     ))?;
-    Ok(label.mapv(|l| l == largest))
+    let mut keep = vec![false; runs.count + 1];
+    keep[largest as usize] = true;
+    Ok(runs.mask(&keep))
 }
 
 fn main_hulls(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, cover: f64) -> Result<()> {

@@ -29,11 +29,11 @@ const UNKNOWN: u32 = u32::MAX - 1;
 /// them, but never holds a volume of distances. Seed voxels are decided without distances
 /// (0 to their own seed, more to the other), and planes whose mask voxels all lie in a seed
 /// skip the transform.
-pub fn split_by_distance(
+pub fn split_by_distance<L: Copy + PartialEq + Send + Sync>(
     mask: &ArrayView3<bool>,
-    labels: &ArrayView3<u32>,
-    a: u32,
-    b: u32,
+    labels: &ArrayView3<L>,
+    a: L,
+    b: L,
     sampling: &[f64],
 ) -> Result<(Array3<bool>, Array3<bool>)> {
     check_sampling(sampling, 3)?;
@@ -137,15 +137,15 @@ pub fn split_by_distance(
 }
 
 /// The whole volume, shared by the chunk tasks.
-struct Geo<'a> {
+struct Geo<'a, L> {
     m: &'a [bool],
-    l: &'a [u32],
-    seeds: [u32; 2],
+    l: &'a [L],
+    seeds: [L; 2],
     dims: [usize; 3],
     s: [f64; 3],
 }
 
-impl Geo<'_> {
+impl<L: Copy + PartialEq> Geo<'_, L> {
     /// Planes `z0..z1`, writing their part of both outputs. `last[k][c]` is the last z before
     /// the current plane holding seed `k` in column `c`; `after` the first at or after `z1`.
     fn chunk(
@@ -285,11 +285,11 @@ fn in_plane(
 }
 
 /// The obvious definition: both distance maps, compared.
-fn split_by_maps(
+fn split_by_maps<L: Copy + PartialEq>(
     mask: &ArrayView3<bool>,
-    labels: &ArrayView3<u32>,
-    a: u32,
-    b: u32,
+    labels: &ArrayView3<L>,
+    a: L,
+    b: L,
     s: &[f64; 3],
 ) -> Result<(Array3<bool>, Array3<bool>)> {
     let d1 = distance_transform_edt(&labels.mapv(|v| v != a).view(), Some(s))?;
