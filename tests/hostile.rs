@@ -184,8 +184,6 @@ fn dicom_series(data: &Path) -> Option<PathBuf> {
 }
 
 #[test]
-#[ignore = "passes once the reader-side checks of issue 10 (size checks before allocating, npy \
-            descr parsing) are merged; run with --ignored --nocapture for the table"]
 fn cli_survives_the_hostile_corpus() {
     let tmp = tempfile::tempdir().unwrap();
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
