@@ -4,7 +4,8 @@
 //! cargo run --release --example read_volume -- INPUT OUT.npy [--series-uid UID]
 //! ```
 //!
-//! Prints `{"shape":[z,y,x],"spacing":[..],"origin":[..]}` (grt123's view, see
+//! Writes the oracle loaders' view (stored layout, grt123's y/x flip of a flipped `.mhd`) and prints
+//! `{"shape":[z,y,x],"spacing":[..],"origin":[..]}` (grt123's view, see
 //! `Volume::grt123_geometry`) as one JSON line on stdout;
 //! warnings go to stderr.
 
@@ -33,13 +34,20 @@ fn main() -> ExitCode {
         series_uid: args.series_uid,
         ..Default::default()
     };
-    let vol = match volume_io::read_hu(&args.input, &opts) {
+    // The oracle's loaders' view: the array as stored, with grt123's y/x flip of a `.mhd`
+    // whose TransformMatrix is not the identity (`read_hu` would give the canonical layout).
+    let mut vol = match volume_io::read(&args.input, &opts).and_then(|v| v.into_i16()) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if vol.meta.flipped {
+        vol.data.invert_axis(ndarray::Axis(1));
+        vol.data.invert_axis(ndarray::Axis(2));
+        vol.data = vol.data.as_standard_layout().into_owned();
+    }
     for w in &vol.meta.warnings {
         eprintln!("warning: {w}");
     }

@@ -117,3 +117,24 @@ fn npy_without_sidecars_is_flagged() {
     let v = read(&p, &ReadOptions::default()).unwrap();
     assert!(!v.meta().geometry_missing);
 }
+
+#[test]
+fn gantry_tilt_spacing_is_simpleitks_and_grt123s_is_kept() {
+    let d = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/dicom/gantry_tilt_ge"
+    ));
+    if !d.is_dir() {
+        eprintln!("skipping: {} is absent", d.display());
+        return;
+    }
+    let v = read(&d, &ReadOptions::default()).unwrap();
+    // SimpleITK 2.x (ITK 5.4 ImageSeriesReader): (157.7760586 − 5.8360586) / 27.
+    assert!((v.spacing()[0] - 5.627407407407407).abs() < 1e-9);
+    let t = v.meta().grt123_thickness.unwrap();
+    assert!((t - 4.22).abs() < 1e-6, "{t}");
+    let c = v.to_canonical();
+    let r = c.meta().reorientation.clone().unwrap();
+    assert!((r.oblique_degrees - 18.5).abs() < 1e-3);
+    assert!(c.meta().warnings.iter().any(|w| w.contains("18.50°")));
+}
