@@ -158,6 +158,21 @@ fn with_grid<T>(data: Array3<T>, g: &Grid) -> Volume<T> {
     v
 }
 
+/// The suffixes (after `NAME_`) of the files [`write_case`] writes under these options.
+pub fn file_names(args: &OutputArgs, masks: bool) -> Vec<&'static str> {
+    let mut v = vec!["meta.json"];
+    if args.luna_sidecars {
+        v.extend(["spacing.npy", "extendbox.npy", "origin.npy"]);
+    }
+    if masks {
+        v.push("lungs.nii.gz");
+    }
+    if args.clean_nifti {
+        v.push("clean.nii.gz");
+    }
+    v
+}
+
 /// Writes a case's world-geometry outputs into `outdir`.
 pub fn write_case(
     outdir: &Path,

@@ -388,6 +388,10 @@ pub fn expected_outputs(args: &PrepArgs, name: &str) -> Vec<PathBuf> {
     if args.qc {
         v.push(args.outdir.join(format!("{name}_qc.png")));
     }
+    v.extend(
+        super::outputs::file_names(&args.geo, args.masks)
+            .map(|s| args.outdir.join(format!("{name}_{s}"))),
+    );
     v
 }
 

@@ -5,8 +5,8 @@ use std::time::Instant;
 use ndarray::{Array2, Array3, ArrayView3};
 
 use crate::crop::annotation_labels_world;
-use crate::world::{clean_grid, Grid};
 use crate::mask::apply_mask_in_place;
+use crate::world::{clean_grid, Grid};
 use crate::{
     annotation_labels, binarize_per_slice, crop_box, fill_hole, process_mask_or, select_lungs,
     two_lung_only, Annotation, CropBox, Params, Result, Spacing,
