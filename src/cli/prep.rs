@@ -390,6 +390,7 @@ pub fn expected_outputs(args: &PrepArgs, name: &str) -> Vec<PathBuf> {
     }
     v.extend(
         super::outputs::file_names(&args.geo, args.masks)
+            .into_iter()
             .map(|s| args.outdir.join(format!("{name}_{s}"))),
     );
     v
