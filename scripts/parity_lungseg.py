@@ -14,6 +14,7 @@ oracle takes minutes and ~5 GB on lidc_idri_0002); without it everything runs af
 """
 import argparse
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -40,7 +41,9 @@ def is_dicom(path):
 
 def dicom_only_copy(src, tmp):
     """The oracle reads every file in the folder: give it the DICOM files alone."""
-    dst = os.path.join(tmp, 'dicom_' + os.path.basename(src.rstrip('/')))
+    # Keyed by the whole path: lidc_slab_0002 and lidc_idri_0002 share a series folder name.
+    tag = hashlib.sha1(os.path.abspath(src).encode()).hexdigest()[:10]
+    dst = os.path.join(tmp, f'dicom_{tag}_' + os.path.basename(src.rstrip('/')))
     if not os.path.isdir(dst):
         os.makedirs(dst)
         for n in sorted(os.listdir(src)):

@@ -100,16 +100,19 @@ fn masked_value(v: i16, m: bool, d: bool, p: &MaskParams) -> u8 {
     }
 }
 
-/// [`apply_mask`] writing into `dilated`'s own memory (a `bool` and a `u8` volume have the
-/// same size), so the pipeline never holds both.
+/// [`apply_mask`] with `mask = m1 | m2`, writing into `dilated`'s own memory (a `bool` and a
+/// `u8` volume have the same size), so the pipeline holds neither the union nor a new output.
 pub(crate) fn apply_mask_in_place(
     image: &ArrayView3<i16>,
-    mask: &ArrayView3<bool>,
+    m1: &ArrayView3<bool>,
+    m2: &ArrayView3<bool>,
     dilated: Array3<bool>,
     p: &MaskParams,
 ) -> Result<Array3<u8>> {
-    if image.dim() != mask.dim() || image.dim() != dilated.dim() || !dilated.is_standard_layout() {
-        return apply_mask(image, mask, &dilated.view(), p);
+    let d = image.dim();
+    if m1.dim() != d || m2.dim() != d || dilated.dim() != d || !dilated.is_standard_layout() {
+        let mask = crate::slices::or(m1, m2);
+        return apply_mask(image, &mask.view(), &dilated.view(), p);
     }
     let dim = dilated.raw_dim();
     let (bools, _) = dilated.into_raw_vec_and_offset();
@@ -122,8 +125,9 @@ pub(crate) fn apply_mask_in_place(
         .map_err(|e| crate::Error::Invalid(format!("apply_mask: {e}")))?;
     Zip::from(&mut out)
         .and(image)
-        .and(mask)
-        .par_for_each(|o, &v, &m| *o = masked_value(v, m, *o != 0, p));
+        .and(m1)
+        .and(m2)
+        .par_for_each(|o, &v, &a, &b| *o = masked_value(v, a || b, *o != 0, p));
     Ok(out)
 }
 
@@ -136,11 +140,13 @@ mod tests {
         let image = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| {
             (z * 700 + y * 90 + x * 31) as i16 - 1200
         });
-        let mask = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| (z + y + x) % 3 == 0);
+        let m1 = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| (z + y + x) % 3 == 0 && x < 2);
+        let m2 = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| (z + y + x) % 3 == 0 && x > 1);
+        let mask = &m1 | &m2;
         let dil = Array3::from_shape_fn((3, 4, 5), |(z, y, x)| (z + y + x) % 3 == 0 || x % 2 == 0);
         let p = MaskParams::default();
         let exp = apply_mask(&image.view(), &mask.view(), &dil.view(), &p).unwrap();
-        let got = apply_mask_in_place(&image.view(), &mask.view(), dil, &p).unwrap();
+        let got = apply_mask_in_place(&image.view(), &m1.view(), &m2.view(), dil, &p).unwrap();
         assert_eq!(got, exp);
     }
 

@@ -161,6 +161,8 @@ pub fn prep(
     spacing.validate()?;
     let p = &params.mask;
     let mut timings = Timings::default();
+    // The union only for its bounding box: dropped before the dilated mask exists.
+    let crop = crop_box(&crate::slices::or(m1, m2).view(), spacing, p)?;
     let dilated = timings.time("process_mask", || -> Result<Array3<bool>> {
         // `process_mask(m1) | process_mask(m2)` in one volume.
         let mut d = Array3::from_elem(m1.raw_dim(), false);
@@ -168,13 +170,11 @@ pub fn prep(
         process_mask_or(m2, p, &mut d.view_mut())?;
         Ok(d)
     })?;
-    let mask = crate::slices::or(m1, m2);
-    let crop = crop_box(&mask.view(), spacing, p)?;
-    // The masked image overwrites the dilated mask (same size): one volume fewer at the peak.
+    // The masked image overwrites the dilated mask (same size), and reads `m1 | m2` on the fly:
+    // no union volume and no separate output at the peak.
     let masked = timings.time("apply_mask", || {
-        apply_mask_in_place(image, &mask.view(), dilated, p)
+        apply_mask_in_place(image, m1, m2, dilated, p)
     })?;
-    drop(mask);
     // grt123 resamples the whole volume to 1 mm and then crops; resampling only the crop gives
     // the same voxels (`zoom_to_shape_region`) with less work and memory.
     let clean = timings.time("resample", || -> Result<Array3<u8>> {

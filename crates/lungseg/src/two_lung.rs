@@ -39,11 +39,24 @@ pub fn two_lung_only(
     let Some(r) = grown_box(bw, 0) else {
         return two_lung_dense(bw, spacing, p);
     };
-    let part = two_lung_dense(&bw.slice(region(&r)), spacing, p)?;
+    let TwoLungs {
+        m1,
+        m2,
+        found,
+        erosions,
+    } = two_lung_dense(&bw.slice(region(&r)), spacing, p)?;
+    // One lung at a time, each box freed as soon as it is pasted.
+    let m1 = {
+        let full = embed(bw.raw_dim(), &r, &m1);
+        drop(m1);
+        full
+    };
+    let m2 = embed(bw.raw_dim(), &r, &m2);
     Ok(TwoLungs {
-        m1: embed(bw.raw_dim(), &r, &part.m1),
-        m2: embed(bw.raw_dim(), &r, &part.m2),
-        ..part
+        m1,
+        m2,
+        found,
+        erosions,
     })
 }
 
@@ -85,17 +98,31 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
         )?);
         erosions += 1;
     }
+    // Lung by lung, dropping each intermediate as soon as the next exists.
+    let finish = |m: Array3<bool>, main: bool| -> Result<Array3<bool>> {
+        let m = if main {
+            let e = extract_main(&m.view(), p.cover)?;
+            drop(m);
+            e
+        } else {
+            m
+        };
+        fill_2d_hole(&m.view())
+    };
     let (m1, m2, found) = match split {
-        Some((m1, m2)) => (
-            extract_main(&m1.view(), p.cover)?,
-            extract_main(&m2.view(), p.cover)?,
-            true,
+        Some((m1, m2)) => {
+            let m1 = finish(m1, true)?;
+            (m1, finish(m2, true)?, true)
+        }
+        None => (
+            finish(bw.to_owned(), false)?,
+            finish(Array3::from_elem(bw.raw_dim(), false), false)?,
+            false,
         ),
-        None => (bw.to_owned(), Array3::from_elem(bw.raw_dim(), false), false),
     };
     Ok(TwoLungs {
-        m1: fill_2d_hole(&m1.view())?,
-        m2: fill_2d_hole(&m2.view())?,
+        m1,
+        m2,
         found,
         erosions,
     })
