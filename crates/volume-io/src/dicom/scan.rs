@@ -16,6 +16,10 @@ use std::path::Path;
 /// bounds what the parser allocates per file whatever the file size.
 pub(crate) const MAX_ATTRIBUTES: u64 = 64 << 20;
 
+/// Most elements (and items) a file may hold: real slices have hundreds to a few thousand;
+/// a file of 2 GiB of zeros would otherwise be 179 million empty elements to walk.
+pub(crate) const MAX_ELEMENTS: u64 = 1 << 20;
+
 const UNDEFINED: u32 = 0xFFFF_FFFF;
 const PIXEL_DATA: (u16, u16) = (0x7FE0, 0x0010);
 
@@ -230,7 +234,15 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
     // Open undefined-length sequences and items: the VR encoding inside (explicit or not).
     let mut open: Vec<bool> = Vec::new();
     let mut attributes = 0u64;
+    let mut count = 0u64;
     loop {
+        count += 1;
+        if count > MAX_ELEMENTS {
+            return Err(Error::Unsupported {
+                path: path.to_path_buf(),
+                what: format!("more than {MAX_ELEMENTS} DICOM elements"),
+            });
+        }
         while let Some(&e) = ends.last() {
             if r.pos < e {
                 break;
@@ -335,7 +347,7 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
 /// delimiter, checking each length; returns their total bytes.
 fn fragments(r: &mut Reader<'_>) -> Result<u64> {
     let mut total = 0u64;
-    loop {
+    for _ in 0..MAX_ELEMENTS {
         let tag = (r.u16()?, r.u16()?);
         let n = r.u32()?;
         match tag {
@@ -353,4 +365,8 @@ fn fragments(r: &mut Reader<'_>) -> Result<u64> {
             }
         }
     }
+    Err(Error::Unsupported {
+        path: r.path.to_path_buf(),
+        what: format!("more than {MAX_ELEMENTS} Pixel Data fragments"),
+    })
 }
