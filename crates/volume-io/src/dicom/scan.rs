@@ -135,11 +135,27 @@ fn long_vr(vr: [u8; 2]) -> bool {
     )
 }
 
-/// Whether the standard dictionary says the tag is a sequence (implicit VR files).
-fn dict_sq(tag: (u16, u16)) -> bool {
-    dicom_dictionary_std::StandardDataDictionary
+/// The standard dictionary's VR for a tag (implicit VR files), as dicom-rs reads it.
+fn dict_vr(tag: (u16, u16)) -> [u8; 2] {
+    match dicom_dictionary_std::StandardDataDictionary
         .by_tag(Tag(tag.0, tag.1))
-        .is_some_and(|e| matches!(e.vr, VirtualVr::Exact(VR::SQ)))
+        .map(|e| e.vr)
+    {
+        Some(VirtualVr::Exact(vr)) => vr.to_bytes(),
+        Some(VirtualVr::Xs) => *b"US",
+        _ => *b"UN",
+    }
+}
+
+/// Bytes per value of binary VRs: dicom-rs reads `length / size` values and ignores the
+/// rest, so a length that is not a multiple would desynchronise it from the stream.
+fn value_size(vr: [u8; 2]) -> u32 {
+    match &vr {
+        b"SS" | b"US" | b"OW" => 2,
+        b"FL" | b"SL" | b"UL" | b"AT" | b"OF" | b"OL" => 4,
+        b"FD" | b"OD" | b"OV" | b"SV" | b"UV" => 8,
+        _ => 1,
+    }
 }
 
 /// Scans `file` (which starts with the 128-byte preamble and `DICM`). With `header_only`,
@@ -323,11 +339,17 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
             continue;
         }
         r.fits(tag, n, end)?;
-        let sq = match vr {
-            Some(vr) => &vr == b"SQ",
-            None => dict_sq(tag),
-        };
-        if sq {
+        let vr = vr.unwrap_or_else(|| dict_vr(tag));
+        if n % value_size(vr) != 0 {
+            return Err(r.bad(format!(
+                "element ({:04X},{:04X}) of VR {} has length {n}, not a multiple of {}",
+                tag.0,
+                tag.1,
+                String::from_utf8_lossy(&vr),
+                value_size(vr)
+            )));
+        }
+        if &vr == b"SQ" {
             ends.push(r.pos + u64::from(n));
             continue;
         }
