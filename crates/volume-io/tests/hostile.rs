@@ -438,8 +438,10 @@ fn dicom_sparse_giant_with_the_magic_is_an_error() {
     (&f).seek(std::io::SeekFrom::Start(128)).unwrap();
     (&f).write_all(b"DICM").unwrap();
     f.set_len(2 << 30).unwrap();
+    let t0 = std::time::Instant::now();
     let e = bounded("2 GiB junk with DICM", || read(&p)).unwrap_err();
-    assert!(matches!(e, Error::Dicom { .. }), "{e}");
+    assert!(matches!(e, Error::Unsupported { .. }), "{e}");
+    assert!(t0.elapsed().as_secs() < 5, "took {:?}", t0.elapsed());
 }
 
 /// An RLE slice whose second segment decodes to 1 byte instead of 256: dicom-pixeldata
@@ -650,7 +652,7 @@ fn fuzzer_finds_stay_fixed() {
         };
         let t = tempfile::tempdir().unwrap();
         let q = write(t.path(), target, &std::fs::read(&p).unwrap());
-        let _ = bounded(&name, || read_max(&q, 256 << 20));
+        let _ = bounded(&name, || read_quiet_max(&q));
         n += 1;
     }
     println!("{n} fuzzer finds");

@@ -16,6 +16,10 @@ use std::path::Path;
 /// bounds what the parser allocates per file whatever the file size.
 pub(crate) const MAX_ATTRIBUTES: u64 = 64 << 20;
 
+/// Most elements (and items) a file may hold: real slices have hundreds to a few thousand;
+/// a file of 2 GiB of zeros would otherwise be 179 million empty elements to walk.
+pub(crate) const MAX_ELEMENTS: u64 = 1 << 20;
+
 const UNDEFINED: u32 = 0xFFFF_FFFF;
 const PIXEL_DATA: (u16, u16) = (0x7FE0, 0x0010);
 
@@ -131,11 +135,27 @@ fn long_vr(vr: [u8; 2]) -> bool {
     )
 }
 
-/// Whether the standard dictionary says the tag is a sequence (implicit VR files).
-fn dict_sq(tag: (u16, u16)) -> bool {
-    dicom_dictionary_std::StandardDataDictionary
+/// The standard dictionary's VR for a tag (implicit VR files), as dicom-rs reads it.
+fn dict_vr(tag: (u16, u16)) -> [u8; 2] {
+    match dicom_dictionary_std::StandardDataDictionary
         .by_tag(Tag(tag.0, tag.1))
-        .is_some_and(|e| matches!(e.vr, VirtualVr::Exact(VR::SQ)))
+        .map(|e| e.vr)
+    {
+        Some(VirtualVr::Exact(vr)) => vr.to_bytes(),
+        Some(VirtualVr::Xs) => *b"US",
+        _ => *b"UN",
+    }
+}
+
+/// Bytes per value of binary VRs: dicom-rs reads `length / size` values and ignores the
+/// rest, so a length that is not a multiple would desynchronise it from the stream.
+fn value_size(vr: [u8; 2]) -> u32 {
+    match &vr {
+        b"SS" | b"US" | b"OW" => 2,
+        b"FL" | b"SL" | b"UL" | b"AT" | b"OF" | b"OL" => 4,
+        b"FD" | b"OD" | b"OV" | b"SV" | b"UV" => 8,
+        _ => 1,
+    }
 }
 
 /// Scans `file` (which starts with the 128-byte preamble and `DICM`). With `header_only`,
@@ -230,7 +250,15 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
     // Open undefined-length sequences and items: the VR encoding inside (explicit or not).
     let mut open: Vec<bool> = Vec::new();
     let mut attributes = 0u64;
+    let mut count = 0u64;
     loop {
+        count += 1;
+        if count > MAX_ELEMENTS {
+            return Err(Error::Unsupported {
+                path: path.to_path_buf(),
+                what: format!("more than {MAX_ELEMENTS} DICOM elements"),
+            });
+        }
         while let Some(&e) = ends.last() {
             if r.pos < e {
                 break;
@@ -311,11 +339,17 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
             continue;
         }
         r.fits(tag, n, end)?;
-        let sq = match vr {
-            Some(vr) => &vr == b"SQ",
-            None => dict_sq(tag),
-        };
-        if sq {
+        let vr = vr.unwrap_or_else(|| dict_vr(tag));
+        if n % value_size(vr) != 0 {
+            return Err(r.bad(format!(
+                "element ({:04X},{:04X}) of VR {} has length {n}, not a multiple of {}",
+                tag.0,
+                tag.1,
+                String::from_utf8_lossy(&vr),
+                value_size(vr)
+            )));
+        }
+        if &vr == b"SQ" {
             ends.push(r.pos + u64::from(n));
             continue;
         }
@@ -335,7 +369,7 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
 /// delimiter, checking each length; returns their total bytes.
 fn fragments(r: &mut Reader<'_>) -> Result<u64> {
     let mut total = 0u64;
-    loop {
+    for _ in 0..MAX_ELEMENTS {
         let tag = (r.u16()?, r.u16()?);
         let n = r.u32()?;
         match tag {
@@ -353,4 +387,8 @@ fn fragments(r: &mut Reader<'_>) -> Result<u64> {
             }
         }
     }
+    Err(Error::Unsupported {
+        path: r.path.to_path_buf(),
+        what: format!("more than {MAX_ELEMENTS} Pixel Data fragments"),
+    })
 }
