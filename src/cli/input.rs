@@ -372,41 +372,36 @@ pub fn check_input(p: &Path) -> CliResult<()> {
 /// Loads a case as an int16 HU volume in the canonical layout (a `.npy` without sidecar runs
 /// at 1 mm with a warning: `step1` / `zuidhof`).
 pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
-    load_inner(source, series, None, None, false)
+    let opts = ReadOptions {
+        series_uid: series,
+        ..Default::default()
+    };
+    load_inner(source, &opts, None, false)
 }
 
-/// [`load`] for `prep`: `spacing` (`z, y, x` mm) overrides the file's, and a file without
-/// geometry (`.npy` without sidecar) is an error unless `spacing` is given: 1 mm would
-/// silently give wrong crops and labels. Declared volumes above `max_bytes` are refused
-/// before they are allocated.
+/// [`load`] for `prep`: `opts` as the reader takes them (series, `max_bytes` refusing large
+/// declared volumes before they are allocated, `skip_bad_slices`); `spacing` (`z, y, x` mm)
+/// overrides the file's, and a file without geometry (`.npy` without sidecar) is an error
+/// unless `spacing` is given: 1 mm would silently give wrong crops and labels.
 pub fn load_with(
     source: &Source,
-    series: Option<String>,
+    opts: &ReadOptions,
     spacing: Option<[f64; 3]>,
-    max_bytes: Option<u64>,
 ) -> CliResult<Loaded> {
-    load_inner(source, series, spacing, max_bytes, true)
+    load_inner(source, opts, spacing, true)
 }
 
 fn load_inner(
     source: &Source,
-    series: Option<String>,
+    opts: &ReadOptions,
     spacing: Option<[f64; 3]>,
-    max_bytes: Option<u64>,
     strict: bool,
 ) -> CliResult<Loaded> {
     let mut volume = match source {
         Source::Phantom => phantom::chest_phantom(&phantom::PhantomOptions::default()),
         Source::Path(p) => {
             check_input(p)?;
-            // Other options keep their defaults, whatever fields ReadOptions grows.
-            #[allow(clippy::needless_update)]
-            let opts = ReadOptions {
-                series_uid: series,
-                max_bytes,
-                ..Default::default()
-            };
-            volume_io::read_hu(p, &opts).map_err(msg)?
+            volume_io::read_hu(p, opts).map_err(msg)?
         }
     };
     if let Some(s) = spacing {

@@ -84,6 +84,11 @@ pub struct PrepArgs {
     /// List the cases and the files they would write, and stop.
     #[arg(long)]
     pub dry_run: bool,
+    /// A DICOM file in a series folder that cannot be read (corrupt, truncated) is a warning,
+    /// printed and in report.csv, and the series is read without it; by default it fails the
+    /// case, naming the file.
+    #[arg(long)]
+    pub skip_bad_slices: bool,
 }
 
 /// Per-stage seconds columns of report.csv, in order.
@@ -460,11 +465,19 @@ fn run_case(
     let (clean_path, label_path) = out_paths(&args.outdir, &case.name);
     let t0 = Instant::now();
     let spacing = args.geo.spacing.map(|s| s.0);
-    let loaded = load_with(&case.source, args.series.clone(), spacing, Some(max_bytes))?;
+    let opts = volume_io::ReadOptions {
+        series_uid: args.series.clone(),
+        max_bytes: Some(max_bytes),
+        skip_bad_slices: args.skip_bad_slices,
+    };
+    let loaded = load_with(&case.source, &opts, spacing)?;
     row.seconds.push(("load", t0.elapsed().as_secs_f64()));
     let vol = &loaded.volume;
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
+    for w in &vol.meta.warnings {
+        tracing::warn!("{}: {w}", case.name);
+    }
     row.warnings.extend(vol.meta.warnings.iter().cloned());
     let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params)
         .map_err(|e| step1_error(e, row))?;
