@@ -94,6 +94,24 @@ impl Reader<'_> {
     }
 
     /// Checks that `n` value bytes fit before `end` (the file's or the enclosing item's).
+    /// An explicit-VR element's VR and value length; an unknown VR is read as UN (with a
+    /// 4-byte length), as dicom-rs does.
+    fn explicit_vr_length(&mut self) -> Result<([u8; 2], u32)> {
+        let vr = self.take::<2>()?;
+        let vr = if VR::from_binary(vr).is_some() {
+            vr
+        } else {
+            *b"UN"
+        };
+        let n = if long_vr(vr) {
+            self.take::<2>()?;
+            self.u32()?
+        } else {
+            u32::from(self.u16()?)
+        };
+        Ok((vr, n))
+    }
+
     fn fits(&self, tag: (u16, u16), n: u32, end: u64) -> Result<()> {
         let left = end.min(self.len).saturating_sub(self.pos);
         if u64::from(n) > left {
@@ -185,18 +203,7 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
             first = Some(t);
             break;
         }
-        let vr = r.take::<2>()?;
-        let vr = if VR::from_binary(vr).is_some() {
-            vr
-        } else {
-            *b"UN"
-        };
-        let n = if long_vr(vr) {
-            r.take::<2>()?;
-            r.u32()?
-        } else {
-            u32::from(r.u16()?)
-        };
+        let (_, n) = r.explicit_vr_length()?;
         r.fits(tag, n, len)?;
         if tag == (0x0002, 0x0010) && n <= 256 {
             let mut v = vec![0u8; n as usize];
@@ -296,19 +303,7 @@ pub(crate) fn scan(path: &Path, file: &File, len: u64, header_only: bool) -> Res
         }
         let explicit = open.last().copied().unwrap_or(explicit_base);
         let (vr, n) = if explicit {
-            // An unknown VR is read as UN (4-byte length), as dicom-rs does.
-            let vr = r.take::<2>()?;
-            let vr = if VR::from_binary(vr).is_some() {
-                vr
-            } else {
-                *b"UN"
-            };
-            let n = if long_vr(vr) {
-                r.take::<2>()?;
-                r.u32()?
-            } else {
-                u32::from(r.u16()?)
-            };
+            let (vr, n) = r.explicit_vr_length()?;
             (Some(vr), n)
         } else {
             (None, r.u32()?)
