@@ -98,15 +98,21 @@ fn main() -> ExitCode {
         1 => "debug",
         _ => "trace",
     };
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
+        .with_target(false);
+    // A worker's lines are relayed by its parent, which prints them as they come: no second
+    // timestamp.
+    if matches!(args.command, Command::Worker(_)) {
+        logs.without_time().init();
+    } else {
+        logs.init();
+    }
     let result = match args.command {
         Command::Info { input, series } => cli::info::info(input.as_deref(), series),
         Command::Convert {

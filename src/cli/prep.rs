@@ -16,7 +16,7 @@ use lungprep::lungseg::{self, Params, Preset};
 use lungprep::volume_io::{self, Volume};
 use ndarray::Axis;
 
-use super::input::{discover, load_with, write_atomic, Case};
+use super::input::{discover, load_with, write_atomic, Case, Source};
 use super::report::{self, Record};
 use super::worker::{self, Limits};
 use super::{msg, qc, CliResult};
@@ -284,7 +284,8 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
                         r
                     }
                     _ => {
-                        let echo = |l: &str| bar.suspend(|| eprintln!("{}: {l}", case.name));
+                        // The worker's lines name their case already.
+                        let echo = |l: &str| bar.suspend(|| eprintln!("{l}"));
                         let r = worker::run(case, &worker_args, limits, &echo);
                         if matches!(report::get(&r, "status"), Some("crashed" | "timeout")) {
                             // A killed worker leaves its temporary files behind.
@@ -475,8 +476,11 @@ fn run_case(
     let vol = &loaded.volume;
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
-    for w in &vol.meta.warnings {
-        tracing::warn!("{}: {w}", case.name);
+    if matches!(case.source, Source::Path(_)) {
+        // (The phantom's only "warning" says that it is the phantom.)
+        for w in &vol.meta.warnings {
+            tracing::warn!("{}: {w}", case.name);
+        }
     }
     row.warnings.extend(vol.meta.warnings.iter().cloned());
     let s1 = lungseg::step1(&vol.data.view(), &loaded.spacing, params)
