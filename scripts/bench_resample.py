@@ -3,7 +3,7 @@
 
 Runs scipy in-process and the crate through `crates/resample/examples/bench_driver`
 (in-process timings, no `.npy` I/O), prints seconds and speed-up ratios.
-Usage: LUNGPREP_VENV=... bash -c 'source scripts/pyenv.sh; cargo build --release -p resample \
+Usage: LUNGPREP_VENV=... bash -c 'source scripts/pyenv.sh; cargo build --release -p lungprep-resample \
        --example bench_driver; $PY scripts/bench_resample.py [target/release/examples]'
 """
 import os

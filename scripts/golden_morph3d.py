@@ -3,7 +3,7 @@
 
 usage: LUNGPREP_VENV=... bash -c 'source scripts/pyenv.sh && $PY scripts/golden_morph3d.py'
 
-Small synthetic inputs only (total well under 2 MB); `cargo test -p morph3d` reads them without
+Small synthetic inputs only (total well under 2 MB); `cargo test -p lungprep-morph3d` reads them without
 Python. Library versions are written to fixtures/versions.json.
 """
 import json

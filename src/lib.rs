@@ -9,8 +9,8 @@
 //! * [`lungseg`]: the grt123 pipeline
 #![deny(missing_docs)]
 
-pub use hu;
-pub use lungseg;
-pub use morph3d;
-pub use resample;
-pub use volume_io;
+pub use lungprep_hu as hu;
+pub use lungprep_lungseg as lungseg;
+pub use lungprep_morph3d as morph3d;
+pub use lungprep_resample as resample;
+pub use lungprep_volume_io as volume_io;

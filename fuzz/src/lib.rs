@@ -1,11 +1,11 @@
 //! Shared harness: the readers take paths, so each input is written to a per-process file in
-//! a RAM-backed folder and read through `volume_io::read` with a 256 MiB limit (a declared
+//! a RAM-backed folder and read through `lungprep_volume_io::read` with a 256 MiB limit (a declared
 //! volume above it must be a typed error, never an allocation).
 //!
 //! The library catches panics of third-party decoders and turns them into errors, but
 //! libfuzzer-sys's panic hook aborts on every panic, caught or not. So the hook is replaced by
 //! one that only remembers the message, and the process aborts (a finding) only when a panic
-//! escapes `volume_io::read`.
+//! escapes `lungprep_volume_io::read`.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -33,12 +33,12 @@ pub fn read_as(name: &str, data: &[u8]) {
     if std::fs::write(&path, data).is_err() {
         return;
     }
-    let opts = volume_io::ReadOptions {
+    let opts = lungprep_volume_io::ReadOptions {
         max_bytes: Some(256 << 20),
         ..Default::default()
     };
-    if std::panic::catch_unwind(|| volume_io::read(&path, &opts)).is_err() {
-        LAST_PANIC.with(|p| eprintln!("panic escaped volume_io::read: {}", p.borrow()));
+    if std::panic::catch_unwind(|| lungprep_volume_io::read(&path, &opts)).is_err() {
+        LAST_PANIC.with(|p| eprintln!("panic escaped lungprep_volume_io::read: {}", p.borrow()));
         std::process::abort();
     }
 }

@@ -1,6 +1,6 @@
 //! numpy's own outputs (fixtures from `scripts/golden_hu.py`) against this crate.
 
-use hu::{lum_trans, normalize, to_hu, zero_center, Rescale};
+use lungprep_hu::{lum_trans, normalize, to_hu, zero_center, Rescale};
 use ndarray::{Array1, Array3};
 use ndarray_npy::read_npy;
 

@@ -141,13 +141,13 @@ fn regrow_cut(
     let mut bw1 = kept.clone();
     bw1.slice_mut(s![nz - cut_num.., .., ..])
         .assign(&original.slice(s![nz - cut_num.., .., ..]));
-    let opts = morph3d::MorphOptions {
+    let opts = lungprep_morph3d::MorphOptions {
         iterations: cut_num,
         ..Default::default()
     };
-    let bw2 = morph3d::binary_dilation(&kept.view(), &opts)?;
+    let bw2 = lungprep_morph3d::binary_dilation(&kept.view(), &opts)?;
     let bw3 = crate::slices::and(&bw1.view(), &bw2.view());
-    let (label3, count3) = morph3d::label(&bw3.view(), 1)?;
+    let (label3, count3) = lungprep_morph3d::label(&bw3.view(), 1)?;
     // Every kept voxel lies in bw3, so "the label3 of each kept component's first voxel" is
     // the set of label3 components that contain any kept voxel.
     let mut hit = vec![false; count3 + 1];

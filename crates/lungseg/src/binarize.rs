@@ -1,7 +1,7 @@
 //! Step 1a: per-slice smoothing, thresholding and 2-D component filtering.
 
+use lungprep_resample::Mode;
 use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
-use resample::Mode;
 
 use crate::numpy::centered_axis;
 use crate::slices::map_slices;
@@ -70,21 +70,27 @@ fn binarize_slice(
                     }
                 },
             );
-        let smooth =
-            resample::gaussian_filter(&masked.view(), &sigma, p.truncate, Mode::Reflect, 0.0)?;
+        let smooth = lungprep_resample::gaussian_filter(
+            &masked.view(),
+            &sigma,
+            p.truncate,
+            Mode::Reflect,
+            0.0,
+        )?;
         smooth.mapv(|v| v < p.intensity_th)
     } else {
         let f = slice.mapv(|v| v as f32);
-        let smooth = resample::gaussian_filter(&f.view(), &sigma, p.truncate, Mode::Reflect, 0.0)?;
+        let smooth =
+            lungprep_resample::gaussian_filter(&f.view(), &sigma, p.truncate, Mode::Reflect, 0.0)?;
         let th = p.intensity_th as f32;
         smooth.mapv(|v| v < th)
     };
-    let (labels, count) = morph3d::label(&below.view(), 2)?;
+    let (labels, count) = lungprep_morph3d::label(&below.view(), 2)?;
     if count == 0 {
         return Ok(());
     }
     let mut keep = vec![false; count + 1];
-    for r in morph3d::regionprops(&labels.view()) {
+    for r in lungprep_morph3d::regionprops(&labels.view()) {
         let area = r.area as f64 * sy * sx;
         let ecc = r.eccentricity().unwrap_or(0.0);
         if area > p.area_th && ecc < p.eccen_th {

@@ -199,7 +199,7 @@ mod tests {
         let g = Grid {
             spacing: s.get(),
             origin: [0.0; 3],
-            direction: volume_io::IDENTITY,
+            direction: lungprep_volume_io::IDENTITY,
         };
         let w = annotation_labels_world(&[a], &g, &s, &[[1, 9], [2, 9], [3, 9]], &p).unwrap();
         assert_eq!(w, l);

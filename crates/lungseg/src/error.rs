@@ -39,10 +39,10 @@ pub enum Error {
     },
     /// A morphology kernel failed.
     #[error(transparent)]
-    Morph(#[from] morph3d::Error),
+    Morph(#[from] lungprep_morph3d::Error),
     /// A resampling kernel failed.
     #[error(transparent)]
-    Resample(#[from] resample::Error),
+    Resample(#[from] lungprep_resample::Error),
 }
 
 /// Result alias for this crate.

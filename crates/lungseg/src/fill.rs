@@ -77,11 +77,11 @@ pub fn fill_2d_hole(bw: &ArrayView3<bool>) -> Result<Array3<bool>> {
 
 fn fill_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>) -> Result<()> {
     out.assign(&slice);
-    let (labels, count) = morph3d::label(&slice, 2)?;
+    let (labels, count) = lungprep_morph3d::label(&slice, 2)?;
     if count == 0 {
         return Ok(());
     }
-    for r in morph3d::regionprops(&labels.view()) {
+    for r in lungprep_morph3d::regionprops(&labels.view()) {
         let filled = r.filled_image(&labels.view());
         let (y0, y1) = r.bbox[0];
         let (x0, x1) = r.bbox[1];
@@ -100,7 +100,7 @@ mod tests {
     /// The obvious whole-volume version: the reference for the bounding-box one.
     fn fill_hole_reference(bw: &ArrayView3<bool>) -> Array3<bool> {
         let (nz, ny, nx) = bw.dim();
-        let (label, count) = morph3d::label(&not(bw).view(), 3).unwrap();
+        let (label, count) = lungprep_morph3d::label(&not(bw).view(), 3).unwrap();
         let mut bg = vec![false; count + 1];
         for z in [0, nz - 1] {
             for y in [0, ny - 1] {

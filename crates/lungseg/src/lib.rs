@@ -7,7 +7,7 @@
 //! * **step 1** ([`step1`]): [`binarize_per_slice`] → [`select_lungs`] (the top-cut loop around
 //!   [`all_slice_analysis`]) → [`fill_hole`] → [`two_lung_only`] → the two lung masks.
 //! * **savenpy** ([`prep`]): [`process_mask`] (convex hull + dilation) → [`apply_mask`]
-//!   ([`hu::lum_trans`], padding, bone removal) → resampling to 1 mm → [`crop_box`] → the
+//!   ([`lungprep_hu::lum_trans`], padding, bone removal) → resampling to 1 mm → [`crop_box`] → the
 //!   `NAME_clean.npy` volume and the [`annotation_labels`].
 //!
 //! [`zuidhof::segment_lung_mask`] is the simpler Kaggle-tutorial method grt123 grew from, and

@@ -36,11 +36,11 @@ pub fn process_mask_or(
     };
     let part = mask.slice(region(&r));
     let convex = map_slices(&part, |slice, out| hull_slice(slice, out, p.hull_ratio))?;
-    let opts = morph3d::MorphOptions {
+    let opts = lungprep_morph3d::MorphOptions {
         iterations: p.dilation_iterations,
         ..Default::default()
     };
-    let dilated = morph3d::binary_dilation(&convex.view(), &opts)?;
+    let dilated = lungprep_morph3d::binary_dilation(&convex.view(), &opts)?;
     drop(convex);
     Zip::from(out.slice_mut(region(&r)))
         .and(&dilated)
@@ -53,7 +53,7 @@ fn hull_slice(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, ratio: f64)
     if area == 0 {
         return Ok(());
     }
-    let hull = morph3d::convex_hull_image(&slice);
+    let hull = lungprep_morph3d::convex_hull_image(&slice);
     let hull_area = hull.iter().filter(|&&v| v).count();
     if hull_area as f64 > ratio * area as f64 {
         out.assign(&slice);
@@ -91,7 +91,7 @@ fn masked_value(v: i16, m: bool, d: bool, p: &MaskParams) -> u8 {
     if !d {
         return p.pad_value;
     }
-    let l = hu::lum_trans_value(v);
+    let l = lungprep_hu::lum_trans_value(v);
     // extramask = dilated ^ mask; with d set that is !m.
     if !m && l > p.bone_thresh {
         p.pad_value

@@ -6,9 +6,9 @@
 //! nodule, and a trachea that reaches the top slice and branches into both lungs. Noise is a hash of
 //! the voxel index, so the volume is identical however many threads build it.
 
+use lungprep_volume_io::Volume;
 use ndarray::{Array3, Axis};
 use rayon::prelude::*;
-use volume_io::Volume;
 
 /// Size and seed of a phantom.
 #[derive(Debug, Clone, PartialEq)]
@@ -244,7 +244,7 @@ pub fn chest_phantom(opts: &PhantomOptions) -> Volume<i16> {
     vol.spacing = opts.spacing;
     vol.meta
         .warnings
-        .push("synthetic chest phantom (lungseg::phantom)".to_string());
+        .push("synthetic chest phantom (lungprep_lungseg::phantom)".to_string());
     vol
 }
 

@@ -120,7 +120,7 @@ impl Geometry {
             world: Grid {
                 spacing: spacing.get(),
                 origin,
-                direction: volume_io::IDENTITY,
+                direction: lungprep_volume_io::IDENTITY,
             },
             labels: LabelRule::Grt123 {
                 origin,
@@ -179,17 +179,17 @@ pub fn prep(
     // the same voxels (`zoom_to_shape_region`) with less work and memory.
     let clean = timings.time("resample", || -> Result<Array3<u8>> {
         let (factors, _) =
-            resample::resample_geometry(masked.shape(), &spacing.get(), &p.resolution)?;
-        let shape = resample::zoom_output_shape(masked.shape(), &factors)?;
+            lungprep_resample::resample_geometry(masked.shape(), &spacing.get(), &p.resolution)?;
+        let shape = lungprep_resample::zoom_output_shape(masked.shape(), &factors)?;
         let region: Vec<std::ops::Range<usize>> = (0..3)
             .map(|a| crop[a][0].min(shape[a])..crop[a][1].min(shape[a]))
             .collect();
-        let opts = resample::ZoomOptions {
+        let opts = lungprep_resample::ZoomOptions {
             order: 1,
-            mode: resample::Mode::Nearest,
+            mode: lungprep_resample::Mode::Nearest,
             ..Default::default()
         };
-        Ok(resample::zoom_to_shape_region(
+        Ok(lungprep_resample::zoom_to_shape_region(
             &masked.view(),
             &shape,
             &region,

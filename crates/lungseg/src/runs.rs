@@ -243,7 +243,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
-        /// Run labels, made dense, equal `morph3d::label` (the voxel-by-voxel reference).
+        /// Run labels, made dense, equal `lungprep_morph3d::label` (the voxel-by-voxel reference).
         #[test]
         fn runs_label_as_scipy(
             (z, y, x) in (1usize..6, 1usize..7, 1usize..9),
@@ -255,7 +255,7 @@ mod tests {
             let used = z.saturating_sub(cut).max(1);
             let runs = Runs::label(&a.view(), used, conn);
             a.slice_mut(ndarray::s![used.., .., ..]).fill(false);
-            let (exp, n) = morph3d::label(&a.view(), conn).unwrap();
+            let (exp, n) = lungprep_morph3d::label(&a.view(), conn).unwrap();
             prop_assert_eq!(runs.count, n);
             prop_assert_eq!(runs.dense(), exp.clone());
             let mut c = vec![0u64; n + 1];

@@ -29,7 +29,7 @@ pub struct TwoLungs {
 /// Everything runs on `bw`'s bounding box: every step is false outside it and, as cropping
 /// keeps the raster order of the true voxels, labels and their tie-breaks are unchanged (both
 /// seeds lie in the box, so every distance inside it is too). The distance split is
-/// [`morph3d::split_by_distance`]: the same decisions as comparing the two EDTs, without them.
+/// [`lungprep_morph3d::split_by_distance`]: the same decisions as comparing the two EDTs, without them.
 pub fn two_lung_only(
     bw: &ArrayView3<bool>,
     spacing: &Spacing,
@@ -83,7 +83,7 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
             drop(eroded);
             // `bw & (d1 < d2)`, `bw & (d1 > d2)` with `d = distance_transform_edt(~seed,
             // spacing)`, decided plane by plane without the two float64 maps.
-            split = Some(morph3d::split_by_distance(
+            split = Some(lungprep_morph3d::split_by_distance(
                 bw,
                 &seeds.view(),
                 1,
@@ -92,9 +92,9 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
             )?);
             break;
         }
-        eroded = Some(morph3d::binary_erosion(
+        eroded = Some(lungprep_morph3d::binary_erosion(
             &cur,
-            &morph3d::MorphOptions::default(),
+            &lungprep_morph3d::MorphOptions::default(),
         )?);
         erosions += 1;
     }
@@ -149,11 +149,11 @@ fn extract_main_dense(bw: &ArrayView3<bool>, cover: f64) -> Result<Array3<bool>>
 }
 
 fn main_hulls(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, cover: f64) -> Result<()> {
-    let (labels, count) = morph3d::label(&slice, 2)?;
+    let (labels, count) = lungprep_morph3d::label(&slice, 2)?;
     if count == 0 {
         return Ok(());
     }
-    let mut props = morph3d::regionprops(&labels.view());
+    let mut props = lungprep_morph3d::regionprops(&labels.view());
     // Python's stable sort by area, descending.
     props.sort_by_key(|r| std::cmp::Reverse(r.area));
     let total: u64 = props.iter().map(|r| r.area as u64).sum();

@@ -1,6 +1,6 @@
 //! World coordinates: where the scan and `NAME_clean.npy` sit in patient millimetres (LPS), so
 //! a detection in the clean volume maps back to the scan and a world position (a LUNA16
-//! annotation) maps into it. Conventions are `volume_io::Volume`'s: indices and spacing
+//! annotation) maps into it. Conventions are `lungprep_volume_io::Volume`'s: indices and spacing
 //! `(z, y, x)`, world points `(x, y, z)` LPS mm, direction rows are the x, y, z axes.
 
 use crate::{CropBox, Error, Result, Spacing};
@@ -19,7 +19,7 @@ pub struct Grid {
 impl Grid {
     /// The 4×4 affine from index `(z, y, x, 1)` to world `(x, y, z, 1)`.
     pub fn affine(&self) -> [[f64; 4]; 4] {
-        volume_io::affine(self.spacing, self.origin, self.direction)
+        lungprep_volume_io::affine(self.spacing, self.origin, self.direction)
     }
 
     /// World `(x, y, z)` mm of a (fractional) index `(z, y, x)`.
@@ -194,7 +194,7 @@ mod tests {
         let g = Grid {
             spacing: [2.0, 0.5, 0.25],
             origin: [-10.0, 20.0, 30.0],
-            direction: volume_io::IDENTITY,
+            direction: lungprep_volume_io::IDENTITY,
         };
         assert_eq!(g.index_to_world([1.0, 2.0, 4.0]), [31.0, 21.0, -8.0]);
         assert!(Grid {

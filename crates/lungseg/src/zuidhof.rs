@@ -36,7 +36,7 @@ pub fn segment_lung_mask(
     if binary.is_empty() {
         return Ok(binary);
     }
-    let (labels, _) = morph3d::label_values(&binary.view(), Some(0i8), 3)?;
+    let (labels, _) = lungprep_morph3d::label_values(&binary.view(), Some(0i8), 3)?;
     let bg = labels[[0, 0, 0]];
     ndarray::Zip::from(&mut binary)
         .and(&labels)
@@ -53,7 +53,7 @@ pub fn segment_lung_mask(
             .try_for_each(|mut plane| -> Result<()> {
                 // axial_slice - 1: 1 marks background; its largest 8-connected part stays.
                 let bgmask = plane.mapv(|v| v == 2);
-                let (lab, count) = morph3d::label(&bgmask.view(), 2)?;
+                let (lab, count) = lungprep_morph3d::label(&bgmask.view(), 2)?;
                 let lab = lab.as_standard_layout().into_owned();
                 if let Some(l_max) = largest_label(flat(&lab)?, count) {
                     ndarray::Zip::from(&mut plane).and(&lab).for_each(|b, &l| {
@@ -68,7 +68,7 @@ pub fn segment_lung_mask(
     // binary -= 1; binary = 1 - binary  → lungs (value 1) become 1, background 0.
     let lungs = binary.mapv(|v| 1 - (v - 1));
     let fg = lungs.mapv(|v| v != 0);
-    let (labels, count) = morph3d::label(&fg.view(), 3)?;
+    let (labels, count) = lungprep_morph3d::label(&fg.view(), 3)?;
     let mut out = lungs;
     if let Some(l_max) = largest_label(flat(&labels)?, count) {
         ndarray::Zip::from(&mut out)

@@ -1,7 +1,9 @@
 //! Where grt123 crashes, lungseg returns typed errors.
 
-use lungseg::phantom::{chest_phantom, PhantomOptions};
-use lungseg::{prep, step1, two_lung_only, Error, Geometry, Params, Spacing, TwoLungParams};
+use lungprep_lungseg::phantom::{chest_phantom, PhantomOptions};
+use lungprep_lungseg::{
+    prep, step1, two_lung_only, Error, Geometry, Params, Spacing, TwoLungParams,
+};
 use ndarray::Array3;
 
 #[test]

@@ -1,8 +1,8 @@
 //! The pipeline on the small phantom against the oracle's outputs (fixtures written by
 //! `scripts/golden_lungseg.py`; no Python needed here).
 
-use lungseg::phantom::{chest_phantom, PhantomOptions};
-use lungseg::{prep, step1, zuidhof, Geometry, Params, Preset, Spacing};
+use lungprep_lungseg::phantom::{chest_phantom, PhantomOptions};
+use lungprep_lungseg::{prep, step1, zuidhof, Geometry, Params, Preset, Spacing};
 use ndarray::{Array, Dimension};
 use serde_json::Value;
 

@@ -6,7 +6,7 @@
 //! returns owned arrays of the same dimension type; spacing is a plain `&[f64]`.
 //!
 //! ```
-//! use morph3d::{binary_dilation, distance_transform_edt, label, regionprops, MorphOptions};
+//! use lungprep_morph3d::{binary_dilation, distance_transform_edt, label, regionprops, MorphOptions};
 //! let mut mask = ndarray::Array3::<bool>::from_elem((4, 5, 6), false);
 //! mask[[1, 1, 1]] = true;
 //! mask[[2, 3, 4]] = true;
@@ -19,7 +19,7 @@
 //! let opts = MorphOptions { iterations: 2, ..Default::default() };
 //! let grown = binary_dilation(&mask.view(), &opts)?;
 //! assert!(grown[[1, 1, 3]] && !grown[[0, 3, 1]]);
-//! # Ok::<(), morph3d::Error>(())
+//! # Ok::<(), lungprep_morph3d::Error>(())
 //! ```
 #![deny(missing_docs)]
 

@@ -1,6 +1,6 @@
 //! Golden fixtures from scipy 1.17 / scikit-image 0.26 (scripts/golden_morph3d.py).
 
-use morph3d::*;
+use lungprep_morph3d::*;
 use ndarray::{ArrayD, Ix2};
 use ndarray_npy::read_npy;
 

@@ -1,6 +1,6 @@
 //! Invariants against slow, obvious reference implementations on small grids.
 
-use morph3d::*;
+use lungprep_morph3d::*;
 use ndarray::{Array2, Array3, ArrayD, IxDyn};
 use proptest::prelude::*;
 

@@ -9,8 +9,8 @@
 use std::error::Error;
 use std::time::Instant;
 
+use lungprep_resample::{Mode, ZoomOptions};
 use ndarray::{ArrayD, Axis};
-use resample::{Mode, ZoomOptions};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -40,17 +40,17 @@ fn zoom_u8_or_f64(a: &[String]) -> Result<f64, Box<dyn Error>> {
     let reps: usize = a[6].parse()?;
     if let Ok(x) = ndarray_npy::read_npy::<_, ArrayD<u8>>(&a[2]) {
         return Ok(time(reps, || {
-            std::hint::black_box(resample::zoom(&x.view(), &f, &opts).ok());
+            std::hint::black_box(lungprep_resample::zoom(&x.view(), &f, &opts).ok());
         }));
     }
     if let Ok(x) = ndarray_npy::read_npy::<_, ArrayD<f32>>(&a[2]) {
         return Ok(time(reps, || {
-            std::hint::black_box(resample::zoom(&x.view(), &f, &opts).ok());
+            std::hint::black_box(lungprep_resample::zoom(&x.view(), &f, &opts).ok());
         }));
     }
     let x: ArrayD<f64> = ndarray_npy::read_npy(&a[2])?;
     Ok(time(reps, || {
-        std::hint::black_box(resample::zoom(&x.view(), &f, &opts).ok());
+        std::hint::black_box(lungprep_resample::zoom(&x.view(), &f, &opts).ok());
     }))
 }
 
@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             let reps: usize = a[5].parse()?;
             time(reps, || {
                 for s in x.axis_iter(Axis(0)) {
-                    let r = resample::gaussian_filter(
+                    let r = lungprep_resample::gaussian_filter(
                         &s,
                         &[sigma, sigma],
                         truncate,

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use ndarray::array;
-//! use resample::{zoom, ZoomOptions, Mode};
+//! use lungprep_resample::{zoom, ZoomOptions, Mode};
 //! let a = array![[0u8, 100], [200, 255]];
 //! let opts = ZoomOptions { order: 1, mode: Mode::Nearest, ..ZoomOptions::default() };
 //! let z = zoom(&a.view(), &[1.5, 1.5], &opts).unwrap();

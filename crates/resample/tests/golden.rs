@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use lungprep_resample::{gaussian_filter, zoom, Mode, Sample, ZoomOptions};
 use ndarray::ArrayD;
 use ndarray_npy::{read_npy, ReadableElement};
-use resample::{gaussian_filter, zoom, Mode, Sample, ZoomOptions};
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -28,7 +28,9 @@ impl Check for f64 {}
 fn case<T: Check>(f: &[&str]) -> Result<(), String> {
     let input: ArrayD<T> = read_npy(dir().join(f[2])).map_err(|e| e.to_string())?;
     let want: ArrayD<T> = read_npy(dir().join(f[3])).map_err(|e| e.to_string())?;
-    let mode: Mode = f[5].parse().map_err(|e: resample::Error| e.to_string())?;
+    let mode: Mode = f[5]
+        .parse()
+        .map_err(|e: lungprep_resample::Error| e.to_string())?;
     let cval: f64 = f[6].parse().map_err(|_| "cval")?;
     let (got, tol) = if f[0] == "zoom" {
         let opts = ZoomOptions {

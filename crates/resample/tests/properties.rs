@@ -2,9 +2,11 @@
 //! slow, obvious transcription of scipy's per-sample loop as the oracle for the
 //! row-factored fast path.
 
+use lungprep_resample::{
+    gaussian_filter, zoom, zoom_to_shape, zoom_to_shape_region, Mode, ZoomOptions,
+};
 use ndarray::{Array1, Array3, ArrayD, IxDyn};
 use proptest::prelude::*;
-use resample::{gaussian_filter, zoom, zoom_to_shape, zoom_to_shape_region, Mode, ZoomOptions};
 
 const MODES: [Mode; 8] = [
     Mode::Nearest,
@@ -170,8 +172,8 @@ proptest! {
         let mut slow = x.clone();
         for (axis, &si) in sig.iter().enumerate() {
             if si > 1e-15 {
-                let k = resample::gaussian_kernel1d(si, 3.0).unwrap();
-                slow = resample::correlate1d_sym(&slow.view(), &k, axis, MODES[m], 1.5).unwrap();
+                let k = lungprep_resample::gaussian_kernel1d(si, 3.0).unwrap();
+                slow = lungprep_resample::correlate1d_sym(&slow.view(), &k, axis, MODES[m], 1.5).unwrap();
             }
         }
         let fast = gaussian_filter(&x.view(), sig, 3.0, MODES[m], 1.5).unwrap();
@@ -183,7 +185,7 @@ proptest! {
             ArrayD::<f32>::zeros(IxDyn(&dims))
         };
         let mut out = if transposed_out { store.view_mut().reversed_axes() } else { store.view_mut() };
-        resample::gaussian_filter_into(&x.view(), &mut out, sig, 3.0, MODES[m], 1.5).unwrap();
+        lungprep_resample::gaussian_filter_into(&x.view(), &mut out, sig, 3.0, MODES[m], 1.5).unwrap();
         prop_assert_eq!(&out.to_owned(), &slow);
     }
 
@@ -210,7 +212,7 @@ fn errors_instead_of_panics() {
     assert!(gaussian_filter(&x.view(), &[1.0, 1.0], 4.0, Mode::Reflect, 0.0).is_err());
     assert!(gaussian_filter(&x.view(), &[1.0], -4.0, Mode::Reflect, 0.0).is_err());
     let mut wrong = Array3::<u8>::zeros((3, 3, 2));
-    assert!(resample::gaussian_filter_into(
+    assert!(lungprep_resample::gaussian_filter_into(
         &x.view(),
         &mut wrong.view_mut(),
         &[1.0],
@@ -220,8 +222,11 @@ fn errors_instead_of_panics() {
     )
     .is_err());
     assert!("bogus".parse::<Mode>().is_err());
-    assert!(resample::resample_to_spacing(&x.view(), &[1.0, 1.0], &[1.0, 1.0, 1.0], 1).is_err());
-    assert!(resample::resample_to_spacing(&x.view(), &[1.0; 3], &[1e9; 3], 1).is_err());
+    assert!(
+        lungprep_resample::resample_to_spacing(&x.view(), &[1.0, 1.0], &[1.0, 1.0, 1.0], 1)
+            .is_err()
+    );
+    assert!(lungprep_resample::resample_to_spacing(&x.view(), &[1.0; 3], &[1e9; 3], 1).is_err());
     let z = zoom(&x.view(), &[0.0, 1.0, 1.0], &ZoomOptions::default()).unwrap();
     assert_eq!(z.shape(), &[0, 3, 3]);
 }
@@ -230,7 +235,8 @@ fn errors_instead_of_panics() {
 fn resample_to_spacing_follows_grt123() {
     let x = Array3::from_shape_fn((5, 8, 8), |(i, j, k)| (i * 40 + j * 3 + k) as u8);
     let (out, ts) =
-        resample::resample_to_spacing(&x.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1).unwrap();
+        lungprep_resample::resample_to_spacing(&x.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1)
+            .unwrap();
     // round(5 * 2.5) = 12 (half-even), round(8 * 0.7) = 6
     assert_eq!(out.shape(), &[12, 6, 6]);
     assert_eq!(ts, vec![2.5 * 5.0 / 12.0, 0.7 * 8.0 / 6.0, 0.7 * 8.0 / 6.0]);
@@ -239,10 +245,12 @@ fn resample_to_spacing_follows_grt123() {
         (i * 40 + j * 3 + k + c * 7) as u8
     });
     let (o4, _) =
-        resample::resample_to_spacing(&x4.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1).unwrap();
+        lungprep_resample::resample_to_spacing(&x4.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1)
+            .unwrap();
     assert_eq!(o4.shape(), &[12, 6, 6, 2]);
     let ch0 = x4.index_axis(ndarray::Axis(3), 0).to_owned();
     let (r0, _) =
-        resample::resample_to_spacing(&ch0.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1).unwrap();
+        lungprep_resample::resample_to_spacing(&ch0.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1)
+            .unwrap();
     assert_eq!(o4.index_axis(ndarray::Axis(3), 0), r0);
 }

@@ -8,9 +8,9 @@
 //! expects. See `docs/coordinates.md`.
 //!
 //! ```no_run
-//! let vol = volume_io::read_hu("scan_folder", &volume_io::ReadOptions::default())?;
+//! let vol = lungprep_volume_io::read_hu("scan_folder", &lungprep_volume_io::ReadOptions::default())?;
 //! println!("{:?} voxels of {:?} mm", vol.shape(), vol.spacing);
-//! # Ok::<(), volume_io::Error>(())
+//! # Ok::<(), lungprep_volume_io::Error>(())
 //! ```
 #![deny(missing_docs)]
 

@@ -1,7 +1,7 @@
 //! Bad input gives typed errors, never panics.
 
+use lungprep_volume_io::{read, Error, ReadOptions};
 use std::path::Path;
-use volume_io::{read, Error, ReadOptions};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let p = dir.join(name);
@@ -121,9 +121,9 @@ fn truncated_nrrd_nifti_npy() {
     let p = write(d.path(), "t.nrrd", &nrrd[..nrrd.len() - 20]);
     assert!(read(&p, &ReadOptions::default()).is_err());
     // NIfTI and npy written here, then cut.
-    let v = volume_io::Volume::new(ndarray::Array3::<i16>::zeros((2, 3, 4)));
+    let v = lungprep_volume_io::Volume::new(ndarray::Array3::<i16>::zeros((2, 3, 4)));
     let nii = d.path().join("v.nii");
-    volume_io::write_nifti(&v, &nii).unwrap();
+    lungprep_volume_io::write_nifti(&v, &nii).unwrap();
     let b = std::fs::read(&nii).unwrap();
     let p = write(d.path(), "t.nii", &b[..b.len() - 5]);
     assert!(matches!(
@@ -133,7 +133,7 @@ fn truncated_nrrd_nifti_npy() {
     let p = write(d.path(), "h.nii", &b[..100]);
     assert!(read(&p, &ReadOptions::default()).is_err());
     let npy = d.path().join("v.npy");
-    volume_io::write_npy(&v.data.view(), &npy).unwrap();
+    lungprep_volume_io::write_npy(&v.data.view(), &npy).unwrap();
     let b = std::fs::read(&npy).unwrap();
     let p = write(d.path(), "t.npy", &b[..b.len() - 3]);
     assert!(matches!(

@@ -1,9 +1,9 @@
 //! Geometry through writers and the canonical layout: every writer keeps the volume's world
 //! affine, and `to_canonical` keeps every voxel at its world position.
 
+use lungprep_volume_io::{read, to_canonical, write_volume, AnyVolume, ReadOptions, Volume};
 use ndarray::Array3;
 use proptest::prelude::*;
-use volume_io::{read, to_canonical, write_volume, AnyVolume, ReadOptions, Volume};
 
 /// World `(x, y, z)` of index `(z, y, x)`.
 fn world<T>(v: &Volume<T>, idx: [usize; 3]) -> [f64; 3] {
@@ -73,7 +73,7 @@ proptest! {
         let c = to_canonical(back);
         for i in 0..3 {
             for j in 0..3 {
-                prop_assert!((c.direction[i][j] - volume_io::IDENTITY[i][j]).abs() < 1e-6);
+                prop_assert!((c.direction[i][j] - lungprep_volume_io::IDENTITY[i][j]).abs() < 1e-6);
             }
         }
         let mut where_ = std::collections::HashMap::new();
@@ -99,7 +99,7 @@ fn nrrd_header_is_lps_with_space_directions() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("v.raw.nrrd");
-    volume_io::write_nrrd(&v, &p, false).unwrap();
+    lungprep_volume_io::write_nrrd(&v, &p, false).unwrap();
     let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
     assert!(text.contains("space: left-posterior-superior\n"));
     assert!(text.contains("space directions: (0,0.5,0) (0,0,-0.7) (2,0,0)\n"));
@@ -110,7 +110,7 @@ fn nrrd_header_is_lps_with_space_directions() {
 fn npy_without_sidecars_is_flagged() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("a.npy");
-    volume_io::write_npy(&Array3::<i16>::zeros((2, 3, 4)).view(), &p).unwrap();
+    lungprep_volume_io::write_npy(&Array3::<i16>::zeros((2, 3, 4)).view(), &p).unwrap();
     let v = read(&p, &ReadOptions::default()).unwrap();
     assert!(v.meta().geometry_missing);
     write_volume(&v, &p).unwrap();

@@ -1,10 +1,10 @@
 //! Golden fixtures from `scripts/golden_volume_io.py`: synthetic DICOM series and small
 //! MetaImage / NRRD files with the arrays the oracle's loaders give for them.
 
+use lungprep_volume_io::{dicom, read, AnyVolume, ReadOptions};
 use ndarray::Array3;
 use ndarray_npy::read_npy;
 use std::path::{Path, PathBuf};
-use volume_io::{dicom, read, AnyVolume, ReadOptions};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -128,7 +128,7 @@ fn two_series_chooses_most_slices_and_lists_both() {
     };
     assert!(matches!(
         dicom::read_series(&dir, &missing),
-        Err(volume_io::Error::SeriesNotFound { .. })
+        Err(lungprep_volume_io::Error::SeriesNotFound { .. })
     ));
 }
 
@@ -136,7 +136,10 @@ fn two_series_chooses_most_slices_and_lists_both() {
 fn slices_of_different_sizes_are_an_error() {
     let err = dicom::read_series(&fixtures().join("bad_sizes"), &ReadOptions::default())
         .expect_err("different sizes");
-    assert!(matches!(err, volume_io::Error::SliceSize { .. }), "{err}");
+    assert!(
+        matches!(err, lungprep_volume_io::Error::SliceSize { .. }),
+        "{err}"
+    );
 }
 
 fn check_volume(file: &str) {

@@ -3,11 +3,11 @@
 //! counting global allocator measures the largest single allocation and the peak of live
 //! bytes while each case runs (the cases run one at a time under a lock).
 
+use lungprep_volume_io::{AnyVolume, Error, ReadOptions};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
-use volume_io::{AnyVolume, Error, ReadOptions};
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -90,12 +90,12 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-fn read(p: &Path) -> volume_io::Result<AnyVolume> {
-    volume_io::read(p, &ReadOptions::default())
+fn read(p: &Path) -> lungprep_volume_io::Result<AnyVolume> {
+    lungprep_volume_io::read(p, &ReadOptions::default())
 }
 
-fn read_max(p: &Path, max: u64) -> volume_io::Result<AnyVolume> {
-    volume_io::read(
+fn read_max(p: &Path, max: u64) -> lungprep_volume_io::Result<AnyVolume> {
+    lungprep_volume_io::read(
         p,
         &ReadOptions {
             max_bytes: Some(max),
@@ -471,7 +471,7 @@ fn rle_short_segment() -> Vec<u8> {
 
 /// Reads with the panic hook silenced: the default hook's backtrace symbolization would
 /// count tens of MB against the reader.
-fn read_quiet(p: &Path) -> volume_io::Result<AnyVolume> {
+fn read_quiet(p: &Path) -> lungprep_volume_io::Result<AnyVolume> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let r = read(p);
@@ -607,7 +607,7 @@ fn dicom_truncated_last_slice_fails_naming_it_or_warns_when_skipped() {
         let e = read(t.path()).unwrap_err();
         let name = last.file_name().unwrap().to_string_lossy().to_string();
         assert!(e.to_string().contains(&name), "{keep}: {e}");
-        let v = volume_io::read(
+        let v = lungprep_volume_io::read(
             t.path(),
             &ReadOptions {
                 skip_bad_slices: true,
@@ -707,7 +707,7 @@ proptest::proptest! {
     }
 }
 
-fn read_quiet_max(p: &Path) -> volume_io::Result<AnyVolume> {
+fn read_quiet_max(p: &Path) -> lungprep_volume_io::Result<AnyVolume> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let r = read_max(p, 64 << 20);

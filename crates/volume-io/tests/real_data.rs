@@ -1,8 +1,8 @@
 //! Checks on the real scans in `../shared/data`; each test skips, saying why, when the folder
 //! is absent. Full parity with pydicom / SimpleITK is `scripts/parity_io.sh`.
 
+use lungprep_volume_io::{dicom, read, read_hu, Error, ReadOptions};
 use std::path::PathBuf;
-use volume_io::{dicom, read, read_hu, Error, ReadOptions};
 
 fn data() -> Option<PathBuf> {
     let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));

@@ -1,12 +1,12 @@
 //! Property tests: writers and readers agree, and DICOM series order does not depend on file
 //! names.
 
+use lungprep_volume_io::{
+    read, write_mhd, write_mhd_with, write_nifti, write_npy, AnyVolume, ReadOptions, Volume,
+};
 use ndarray::Array3;
 use proptest::prelude::*;
 use std::path::Path;
-use volume_io::{
-    read, write_mhd, write_mhd_with, write_nifti, write_npy, AnyVolume, ReadOptions, Volume,
-};
 
 fn volume(shape: (usize, usize, usize), seed: i16) -> Array3<i16> {
     Array3::from_shape_fn(shape, |(z, y, x)| {
@@ -64,21 +64,21 @@ proptest! {
         let a = volume((z, y, x), seed);
         let p = dir.path().join("v.npy");
         write_npy(&a.view(), &p).unwrap();
-        let back = volume_io::read_hu(&p, &ReadOptions::default()).unwrap();
+        let back = lungprep_volume_io::read_hu(&p, &ReadOptions::default()).unwrap();
         prop_assert_eq!(back.data, a);
     }
 
     #[test]
     fn series_order_is_independent_of_file_names(perm in Just((0..8usize).collect::<Vec<_>>()).prop_shuffle()) {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/duplicates");
-        let want = volume_io::dicom::read_series(&src, &ReadOptions::default()).unwrap();
+        let want = lungprep_volume_io::dicom::read_series(&src, &ReadOptions::default()).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut files: Vec<_> = std::fs::read_dir(&src).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
         for (i, f) in files.iter().enumerate() {
             std::fs::copy(f, dir.path().join(format!("x{}.dcm", perm[i]))).unwrap();
         }
-        let got = volume_io::dicom::read_series(dir.path(), &ReadOptions::default()).unwrap();
+        let got = lungprep_volume_io::dicom::read_series(dir.path(), &ReadOptions::default()).unwrap();
         prop_assert_eq!(got.data, want.data);
         prop_assert_eq!(got.spacing, want.spacing);
     }
@@ -90,7 +90,7 @@ fn clean_and_label_outputs() {
     let clean = ndarray::Array4::<u8>::from_elem((1, 2, 3, 4), 170);
     let p = dir.path().join("NAME_clean.npy");
     write_npy(&clean.view(), &p).unwrap();
-    let back: ndarray::ArrayD<u8> = volume_io::read_npy_array(&p).unwrap();
+    let back: ndarray::ArrayD<u8> = lungprep_volume_io::read_npy_array(&p).unwrap();
     assert_eq!(back.shape(), &[1, 2, 3, 4]);
     let v = read(&p, &ReadOptions::default()).unwrap();
     assert_eq!(v.shape(), [2, 3, 4]);
@@ -102,7 +102,7 @@ fn clean_and_label_outputs() {
     .unwrap();
     let p = dir.path().join("NAME_label.npy");
     write_npy(&label.view(), &p).unwrap();
-    let back: ndarray::ArrayD<f64> = volume_io::read_npy_array(&p).unwrap();
+    let back: ndarray::ArrayD<f64> = lungprep_volume_io::read_npy_array(&p).unwrap();
     assert_eq!(back.into_dimensionality::<ndarray::Ix2>().unwrap(), label);
     // No temporary files left behind.
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -127,7 +127,7 @@ fn into_i16_checks_range() {
     let big = Volume::new(Array3::<i32>::from_elem((1, 1, 1), 40000));
     assert!(matches!(
         AnyVolume::I32(big).into_i16(),
-        Err(volume_io::Error::Cast { .. })
+        Err(lungprep_volume_io::Error::Cast { .. })
     ));
 }
 

@@ -1,7 +1,7 @@
 //! `write_volume` picks the format from the extension and keeps the element type.
 
+use lungprep_volume_io::{read, write_volume, AnyVolume, ReadOptions, Volume};
 use ndarray::Array3;
-use volume_io::{read, write_volume, AnyVolume, ReadOptions, Volume};
 
 #[test]
 fn write_volume_round_trips_every_format() {

@@ -349,11 +349,11 @@ fn read_headers(
     let mut image = Array3::from_shape_vec((slices.len(), rows as usize, cols as usize), data)
         .map_err(|e| Error::header(dir, e.to_string()))?;
     let mut missing_rescale = false;
-    let rescale: Vec<hu::Rescale> = slices
+    let rescale: Vec<lungprep_hu::Rescale> = slices
         .iter()
         .map(|h| {
             missing_rescale |= h.slope.is_none() || h.intercept.is_none();
-            hu::Rescale {
+            lungprep_hu::Rescale {
                 slope: h.slope.unwrap_or(1.0),
                 intercept: h.intercept.unwrap_or(0.0),
             }
@@ -362,7 +362,8 @@ fn read_headers(
     if missing_rescale {
         warnings.push("RescaleSlope/RescaleIntercept missing: used 1 and 0".into());
     }
-    hu::to_hu(&mut image.view_mut(), &rescale).map_err(|e| Error::header(dir, e.to_string()))?;
+    lungprep_hu::to_hu(&mut image.view_mut(), &rescale)
+        .map_err(|e| Error::header(dir, e.to_string()))?;
     let spacing = geo.spacing;
     check_spacing(&first.path, spacing)?;
     Ok(Volume {
