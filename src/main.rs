@@ -77,9 +77,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: cli::run::MaskFormat,
     },
-    /// Write the synthetic chest phantom as OUT.npy (int16 HU) with OUT.npy.spacing.json.
+    /// Write the synthetic chest phantom (int16 HU) with its geometry; the format follows OUT's
+    /// extension (.npy with .spacing.json/.geometry.json sidecars, .nii.gz, .nii, .mhd, .mha, .nrrd).
     Phantom {
-        /// Output .npy path.
+        /// Output path.
         output: PathBuf,
         /// The small 53×128×128 phantom instead of 160×512×512.
         #[arg(long)]

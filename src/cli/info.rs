@@ -112,6 +112,9 @@ pub fn convert(input: &Path, output: &Path, series: Option<String>) -> CliResult
         },
     )
     .map_err(msg)?;
+    for w in &v.meta().warnings {
+        tracing::warn!("{}: {w}", input.display());
+    }
     volume_io::write_volume(&v, output).map_err(msg)?;
     tracing::info!(
         "{} → {} ({} {:?})",

@@ -376,7 +376,12 @@ pub fn load(source: &Source, series: Option<String>) -> CliResult<Loaded> {
         series_uid: series,
         ..Default::default()
     };
-    load_inner(source, &opts, None, false)
+    let loaded = load_inner(source, &opts, None, false)?;
+    // `prep` reports these per case; the single-scan commands print them as they happen.
+    for w in &loaded.volume.meta.warnings {
+        tracing::warn!("{}: {w}", source.display());
+    }
+    Ok(loaded)
 }
 
 /// [`load`] for `prep`: `opts` as the reader takes them (series, `max_bytes` refusing large

@@ -123,9 +123,9 @@ pub fn phantom(output: &Path, small: bool, thin: bool) -> CliResult<()> {
         phantom::PhantomOptions::default()
     };
     let v = phantom::chest_phantom(&opts);
-    volume_io::write_npy(&v.data.view(), output).map_err(msg)?;
-    let side = format!("{}.spacing.json", output.display());
-    write_atomic(Path::new(&side), json!(v.spacing).to_string().as_bytes())?;
-    super::out(&json!({"shape": v.shape(), "spacing": v.spacing}).to_string());
+    let summary = json!({"shape": v.shape(), "spacing": v.spacing, "origin": v.origin});
+    // The format follows the extension, with the phantom's geometry (`.npy`: sidecars).
+    volume_io::write_volume(&volume_io::AnyVolume::I16(v), output).map_err(msg)?;
+    super::out(&summary.to_string());
     Ok(())
 }

@@ -9,8 +9,37 @@
 //! * [`window`]: a general centre/width window to `[0, 1]`.
 //!
 //! Everything works on `ndarray` arrays of any dimension and runs in parallel (rayon) on
-//! large inputs.
+//! large inputs. [`ndarray`] is re-exported, so callers use the same version as this crate.
+//!
+//! ```
+//! use lungprep_hu::{lum_trans, normalize, to_hu, zero_center, Rescale};
+//! use lungprep_hu::ndarray::Array3;
+//!
+//! // Two slices of stored values with their own modality LUTs, as a DICOM series has.
+//! let mut image = Array3::<i16>::from_elem((2, 2, 2), 1000);
+//! let luts = [
+//!     Rescale { slope: 1.0, intercept: -1024.0 },
+//!     Rescale { slope: 2.0, intercept: -2048.0 },
+//! ];
+//! to_hu(&mut image.view_mut(), &luts)?;
+//! assert_eq!(image[[0, 0, 0]], -24); // 1000 - 1024
+//! assert_eq!(image[[1, 0, 0]], -48); // int16(2.0 * 1000) - 2048
+//!
+//! // grt123's lung window to u8, and the Kaggle tutorial's normalization.
+//! assert_eq!(lum_trans(&image.view())[[0, 0, 0]], 166);
+//! let n = normalize(&image.view());
+//! assert!((n[[0, 0, 0]] - 976.0 / 1400.0).abs() < 1e-6);
+//! assert!((zero_center(&n.view())[[0, 0, 0]] - (976.0 / 1400.0 - 0.25)).abs() < 1e-6);
+//! # Ok::<(), lungprep_hu::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+pub use ndarray;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 use ndarray::{Array, ArrayView, ArrayViewMut3, Dimension, Zip};
 use num_traits::ToPrimitive;

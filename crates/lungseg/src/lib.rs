@@ -16,7 +16,41 @@
 //! Where grt123 crashes, this crate returns a typed [`Error`] instead (no lung found, empty
 //! mask); where it would silently compute wrong geometry (non-square slices), it computes the
 //! correct one. See `docs/lungseg.md`.
+//!
+//! ```
+//! use lungprep_lungseg::phantom::{chest_phantom, PhantomOptions};
+//! use lungprep_lungseg::{prep, step1, zuidhof, Annotation, Geometry, Params, Spacing};
+//!
+//! // A synthetic chest (int16 HU, z-y-x) stands in for a scan read with lungprep-volume-io.
+//! let scan = chest_phantom(&PhantomOptions::small());
+//! let spacing = Spacing::f64(scan.spacing);
+//! let params = Params::default(); // grt123's values (the `dsb` preset)
+//!
+//! // Step 1: the two lung masks.
+//! let masks = step1(&scan.data.view(), &spacing, &params)?;
+//! assert!(masks.two_lungs_found);
+//! assert_eq!(masks.m1.shape(), scan.data.shape());
+//!
+//! // savenpy: the masked, 1 mm, cropped u8 volume and the annotations in its grid.
+//! let nodule = Annotation { world_xyz: [10.0, -20.0, 60.0], diameter_mm: 8.0 };
+//! let geometry = Geometry::new(spacing, scan.origin);
+//! let out = prep(&scan.data.view(), &masks.m1.view(), &masks.m2.view(), &geometry, &[nodule], &params)?;
+//! assert_eq!(out.labels.shape(), &[1, 4]);
+//! assert!(out.clean.iter().any(|&v| v == 170)); // grt123's pad value outside the lungs
+//!
+//! // The Kaggle tutorial's simpler mask, on the same scan.
+//! let lungs = zuidhof::segment_lung_mask(&scan.data.view(), true)?;
+//! assert!(lungs.iter().any(|&v| v == 1));
+//! # Ok::<(), lungprep_lungseg::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+pub use ndarray;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod analysis;
 mod binarize;

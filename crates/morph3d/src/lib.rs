@@ -21,7 +21,45 @@
 //! assert!(grown[[1, 1, 3]] && !grown[[0, 3, 1]]);
 //! # Ok::<(), lungprep_morph3d::Error>(())
 //! ```
+//!
+//! Filling holes, the 2-D convex hull, and splitting a mask between two seeds by distance (the
+//! last step of grt123's two-lung separation):
+//!
+//! ```
+//! use lungprep_morph3d::{binary_fill_holes, convex_hull_image, split_by_distance};
+//! use lungprep_morph3d::ndarray::{s, Array2, Array3};
+//!
+//! let mut ring = Array2::<bool>::from_elem((7, 7), false);
+//! ring.slice_mut(s![1..6, 1..6]).fill(true);
+//! ring.slice_mut(s![2..5, 2..5]).fill(false);
+//! let filled = binary_fill_holes(&ring.view(), None)?;
+//! assert!(filled[[3, 3]]);
+//!
+//! let mut corner = Array2::<bool>::from_elem((5, 5), false);
+//! corner[[0, 0]] = true;
+//! corner[[0, 4]] = true;
+//! corner[[4, 0]] = true;
+//! let hull = convex_hull_image(&corner.view());
+//! assert!(hull[[1, 1]] && !hull[[4, 4]]);
+//!
+//! // Seeds labelled 1 and 2 at the two ends of a 9-voxel mask.
+//! let mask = Array3::<bool>::from_elem((1, 1, 9), true);
+//! let mut seeds = Array3::<u8>::zeros((1, 1, 9));
+//! seeds[[0, 0, 0]] = 1;
+//! seeds[[0, 0, 8]] = 2;
+//! let (near_a, near_b) = split_by_distance(&mask.view(), &seeds.view(), 1, 2, &[1.0, 1.0, 1.0])?;
+//! assert!(near_a[[0, 0, 3]] && near_b[[0, 0, 5]]);
+//! assert!(!near_a[[0, 0, 4]] && !near_b[[0, 0, 4]]); // a tie goes to neither, as in grt123
+//! # Ok::<(), lungprep_morph3d::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+pub use ndarray;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod convex_hull;
 mod edt;

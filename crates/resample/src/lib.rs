@@ -15,7 +15,29 @@
 //! assert_eq!(z.shape(), &[3, 3]);
 //! assert_eq!(z[[1, 1]], 139);
 //! ```
+//!
+//! Resampling a CT volume to 1 mm voxels (grt123's linear resample) and smoothing it:
+//!
+//! ```
+//! use lungprep_resample::{gaussian_filter, resample_to_spacing, Mode};
+//! use lungprep_resample::ndarray::Array3;
+//!
+//! let ct = Array3::<i16>::from_shape_fn((10, 20, 20), |(z, y, x)| (z * 7 + y * 3 + x) as i16);
+//! let (iso, new_spacing) = resample_to_spacing(&ct.view(), &[2.5, 0.7, 0.7], &[1.0, 1.0, 1.0], 1)?;
+//! assert_eq!(iso.shape(), &[25, 14, 14]); // round(shape * spacing / 1 mm)
+//! assert!((new_spacing[0] - 1.0).abs() < 1e-12);
+//! let smooth = gaussian_filter(&iso.mapv(f64::from).view(), &[1.0], 4.0, Mode::Reflect, 0.0)?;
+//! assert_eq!(smooth.shape(), iso.shape());
+//! # Ok::<(), lungprep_resample::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+pub use ndarray;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod boundary;
 mod error;

@@ -12,7 +12,37 @@
 //! println!("{:?} voxels of {:?} mm", vol.shape(), vol.spacing);
 //! # Ok::<(), lungprep_volume_io::Error>(())
 //! ```
+//!
+//! Every writer keeps the geometry, so a volume survives a round trip through any format:
+//!
+//! ```
+//! use lungprep_volume_io::{read, write_volume, AnyVolume, ReadOptions, Volume};
+//! use lungprep_volume_io::ndarray::Array3;
+//!
+//! let mut vol = Volume::new(Array3::<i16>::from_shape_fn((3, 4, 5), |(z, y, x)| (z * 100 + y * 10 + x) as i16));
+//! vol.spacing = [2.5, 0.75, 0.5]; // exact in the float32 headers of NIfTI
+//! vol.origin = [-300.0, -180.5, -175.0];
+//! let dir = std::env::temp_dir().join(format!("volume-io-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! for name in ["scan.nii.gz", "scan.mha", "scan.nrrd", "scan.npy"] {
+//!     let path = dir.join(name);
+//!     write_volume(&AnyVolume::I16(vol.clone()), &path)?;
+//!     let back = read(&path, &ReadOptions::default())?.into_i16()?;
+//!     assert_eq!(back.data, vol.data);
+//!     assert_eq!(back.spacing, vol.spacing);
+//!     assert_eq!(back.origin, vol.origin);
+//! }
+//! std::fs::remove_dir_all(&dir).unwrap();
+//! # Ok::<(), lungprep_volume_io::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+pub use ndarray;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod any;
 mod atomic;

@@ -1,7 +1,9 @@
 //! Checks on the real scans in `../shared/data`; each test skips, saying why, when the folder
 //! is absent. Full parity with pydicom / SimpleITK is `scripts/parity_io.sh`.
 
-use lungprep_volume_io::{dicom, read, read_hu, Error, ReadOptions};
+#[cfg(not(feature = "jpeg-ls"))]
+use lungprep_volume_io::Error;
+use lungprep_volume_io::{dicom, read, read_hu, ReadOptions};
 use std::path::PathBuf;
 
 fn data() -> Option<PathBuf> {
@@ -52,6 +54,7 @@ fn tilted_and_non_uniform_series_warn() {
     assert!(v.meta.warnings.iter().any(|w| w.contains("tilted")));
 }
 
+#[cfg(not(feature = "jpeg-ls"))]
 #[test]
 fn jpeg_ls_is_a_typed_error() {
     let Some(d) = data() else { return };
@@ -63,6 +66,28 @@ fn jpeg_ls_is_a_typed_error() {
         }
         other => panic!("expected an unsupported transfer syntax error, got {other:?}"),
     }
+}
+
+/// With the `jpeg-ls` feature, CharLS decodes the near-lossless slice to pydicom's values
+/// (pylibjpeg-libjpeg), checked by sums that any differing voxel would change: the stored values'
+/// range, sum, sum of squares and index-weighted sum (then HU = stored - 1024).
+#[cfg(feature = "jpeg-ls")]
+#[test]
+fn jpeg_ls_decodes_as_pydicom() {
+    let Some(d) = data() else { return };
+    let f = d.join("dicom/compressed_slices/JPEGLS/CT1_JLSN.dcm");
+    let v = read(&f, &ReadOptions::default())
+        .unwrap()
+        .into_i16()
+        .unwrap();
+    assert_eq!(v.shape(), [1, 512, 512]);
+    let stored: Vec<i64> = v.data.iter().map(|&h| i64::from(h) + 1024).collect();
+    assert_eq!(stored.iter().min(), Some(&-2004));
+    assert_eq!(stored.iter().max(), Some(&2278));
+    assert_eq!(stored.iter().sum::<i64>(), 40077851);
+    assert_eq!(stored.iter().map(|v| v * v).sum::<i64>(), 368580573789);
+    let weighted: i64 = stored.iter().enumerate().map(|(i, v)| i as i64 * v).sum();
+    assert_eq!(weighted, 5812060238199);
 }
 
 #[test]

@@ -31,13 +31,19 @@ pub(crate) fn classify(uid: &str) -> (Kind, &'static str) {
         "1.2.840.10008.1.2.4.91" => (Kind::Jpeg2000, "JPEG 2000"),
         "1.2.840.10008.1.2.4.92" => (Kind::Jpeg2000, "JPEG 2000 Part 2 Lossless"),
         "1.2.840.10008.1.2.4.93" => (Kind::Jpeg2000, "JPEG 2000 Part 2"),
+        "1.2.840.10008.1.2.4.80" if cfg!(feature = "jpeg-ls") => {
+            (Kind::Encapsulated, "JPEG-LS Lossless")
+        }
+        "1.2.840.10008.1.2.4.81" if cfg!(feature = "jpeg-ls") => {
+            (Kind::Encapsulated, "JPEG-LS Near-Lossless")
+        }
         "1.2.840.10008.1.2.4.80" => (
             Kind::Unsupported,
-            "JPEG-LS Lossless (needs dicom-pixeldata's optional charls feature)",
+            "JPEG-LS Lossless (this build lacks the `jpeg-ls` feature, which needs CMake)",
         ),
         "1.2.840.10008.1.2.4.81" => (
             Kind::Unsupported,
-            "JPEG-LS Near-Lossless (needs dicom-pixeldata's optional charls feature)",
+            "JPEG-LS Near-Lossless (this build lacks the `jpeg-ls` feature, which needs CMake)",
         ),
         "1.2.840.10008.1.2.4.201" | "1.2.840.10008.1.2.4.202" | "1.2.840.10008.1.2.4.203" => {
             (Kind::Unsupported, "HTJ2K")
