@@ -137,9 +137,20 @@ def main():
         work = os.path.join(tmp, key)
         os.makedirs(work, exist_ok=True)
         ref = os.path.join(args.oracle_cache, key) if args.oracle_cache else work
+        # The oracle's step1, prep and prep --luna in one process (one load, one step 1); each
+        # output folder gets the done.json that `oracle` then reads.
+        if not all(os.path.exists(os.path.join(ref, f, 'done.json'))
+                   for f in ('ref_step1', 'ref_dsb', 'ref_luna')):
+            cmd = [py, os.path.join(ROOT, 'scripts', 'oracle_grt123.py'), oin, ref, name,
+                   '--oracle', args.oracle] + (['--annotations', anno] if anno else [])
+            r, _ = run(cmd)
+            if r.returncode != 0:
+                rows.append((label, 'oracle', 'driver failed: ' + r.stderr.strip()[-80:], '', '', '', ''))
+                bad += 1
+                continue
         # step1
         rc, _, err = oracle([py, args.oracle, 'step1', oin, os.path.join(ref, 'ref_step1')],
-                            os.path.join(ref, 'ref_step1'), args.oracle_cache)
+                            os.path.join(ref, 'ref_step1'), True)
         if rc != 0:
             rows.append((label, 'step1', 'oracle failed: ' + err.strip().splitlines()[-1][:60], '', '', '', ''))
             continue
@@ -168,7 +179,7 @@ def main():
             cmd = [py, args.oracle, 'prep', oin, oout, name] + (['--luna'] if preset == 'luna' else [])
             if anno:
                 cmd += ['--annotations', anno]
-            rc, _, _ = oracle(cmd, oout, args.oracle_cache)
+            rc, _, _ = oracle(cmd, oout, True)
             if rc != 0:
                 rows.append((label, 'prep ' + preset, 'oracle failed', '', '', '', ''))
                 bad += 1
