@@ -1,36 +1,50 @@
-//! Atomic file writes: a temporary file in the destination's folder, renamed into place, so a
+//! Atomic file writes: a temporary file in the destination's folder (tempfile's
+//! `NamedTempFile`, removed if anything fails), synced and renamed into place (`persist`), so a
 //! reader never sees a half-written volume.
 //!
-//! Temporary files are named `.NAME.tmp-PID-N` (PID of the writing process) so leftovers of a
-//! killed run can be recognised and removed once their owner is dead ([`temp_owner`]).
+//! Temporary files are named `.NAME.tmp-PID-XXXXXX` (PID of the writing process, a random
+//! suffix) so leftovers of a killed run can be recognised and removed once their owner is dead
+//! ([`temp_owner`]).
 
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
+use std::path::Path;
 
 const TAG: &str = ".tmp-";
 
-fn temp_path(path: &Path) -> PathBuf {
+/// The process id that owns a temporary file of the atomic writer, from its file name
+/// (`.NAME.tmp-PID-SUFFIX`); `None` for any other name.
+pub fn temp_owner(file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?;
+    let (_, tail) = rest.rsplit_once(TAG)?;
+    let (pid, suffix) = tail.split_once('-')?;
+    if suffix.is_empty() || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// A new temporary file beside `path`, created with the permissions a plain `File::create`
+/// would give (0666 less the umask; tempfile's own default is 0600).
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    path.with_file_name(format!(".{name}{TAG}{}-{n}", std::process::id()))
-}
-
-/// The process id that owns a temporary file of the atomic writer, from its file name
-/// (`.NAME.tmp-PID-N`); `None` for any other name.
-pub fn temp_owner(file_name: &str) -> Option<u32> {
-    let rest = file_name.strip_prefix('.')?;
-    let (_, tail) = rest.rsplit_once(TAG)?;
-    let (pid, n) = tail.split_once('-')?;
-    n.parse::<u64>().ok()?;
-    pid.parse().ok()
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}{TAG}{}-", std::process::id());
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).rand_bytes(6);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
 }
 
 /// Writes `path` through `fill`, atomically. Errors name `path`, never the temporary file.
@@ -38,22 +52,21 @@ pub(crate) fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<()>,
 {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let file = File::create(&tmp).map_err(|e| Error::io(path, e))?;
-        let mut w = BufWriter::with_capacity(1 << 20, file);
-        fill(&mut w)?;
-        w.flush().map_err(|e| Error::io(path, e))?;
-        let file = w
-            .into_inner()
-            .map_err(|e| Error::io(path, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(path, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let tmp = temp_beside(path).map_err(|e| Error::io(path, e))?;
+    let (file, tmp_path) = tmp.into_parts();
+    // The path guard deletes the temporary file on every early return below.
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    fill(&mut w)?;
+    w.flush().map_err(|e| Error::io(path, e))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(path, e))?;
+    drop(file);
+    tmp_path
+        .persist(path)
+        .map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -67,11 +80,34 @@ mod tests {
 
     #[test]
     fn temp_names_carry_the_owner() {
-        let t = temp_path(Path::new("/x/a_clean.npy"));
-        let n = t.file_name().unwrap().to_str().unwrap();
-        assert_eq!(temp_owner(n), Some(std::process::id()));
+        let dir = tempfile::tempdir().unwrap();
+        let t = temp_beside(&dir.path().join("a_clean.npy")).unwrap();
+        let n = t.path().file_name().unwrap().to_str().unwrap().to_string();
+        assert!(n.starts_with(".a_clean.npy.tmp-"), "{n}");
+        assert_eq!(temp_owner(&n), Some(std::process::id()));
         assert_eq!(temp_owner("a_clean.npy"), None);
         assert_eq!(temp_owner(".a.tmp-12x-0"), None);
+        assert_eq!(temp_owner(".a.tmp-12-"), None);
         assert_eq!(temp_owner(".report.csv.tmp-42-7"), Some(42));
+        assert_eq!(temp_owner(".report.csv.tmp-42-a8Zk3Q"), Some(42));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_and_a_good_one_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v.npy");
+        let r = write_atomic(&p, |_| Err(Error::io(&p, std::io::Error::other("boom"))));
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        write_bytes(&p, b"abc").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"abc");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            // Group/other readable unless the umask says otherwise: not tempfile's 0600.
+            assert_ne!(mode, 0o600, "{mode:o}");
+        }
     }
 }

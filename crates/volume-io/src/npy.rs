@@ -9,7 +9,9 @@ use crate::error::{check_spacing, Error, Result};
 use crate::input::{check_limit, open_regular, MAX_HEADER};
 use crate::volume::{Format, Volume};
 use ndarray::{ArrayD, ArrayView, Dimension};
+use ndarray_npy::npy::header::Header;
 use ndarray_npy::{ReadNpyExt, ReadableElement, WritableElement, WriteNpyExt};
+use py_literal::Value as PyValue;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -74,16 +76,15 @@ pub fn read_npy_header(path: &Path) -> Result<NpyHeader> {
     if &pre[..6] != b"\x93NUMPY" {
         return Err(bad("not an .npy file (bad magic)"));
     }
+    let mut len = [0u8; 4];
     let (hlen, prefix) = match pre[6] {
         1 => {
-            let mut b = [0u8; 2];
-            r.read_exact(&mut b).map_err(short)?;
-            (u16::from_le_bytes(b) as u64, 10u64)
+            r.read_exact(&mut len[..2]).map_err(short)?;
+            (u16::from_le_bytes([len[0], len[1]]) as u64, 10u64)
         }
         2 | 3 => {
-            let mut b = [0u8; 4];
-            r.read_exact(&mut b).map_err(short)?;
-            (u32::from_le_bytes(b) as u64, 12u64)
+            r.read_exact(&mut len).map_err(short)?;
+            (u32::from_le_bytes(len) as u64, 12u64)
         }
         v => return Err(bad(&format!("unsupported .npy version {v}"))),
     };
@@ -93,40 +94,37 @@ pub fn read_npy_header(path: &Path) -> Result<NpyHeader> {
     if hlen > MAX_HEADER {
         return Err(bad("header longer than 1 MiB"));
     }
-    let mut text = vec![0u8; hlen as usize];
-    r.read_exact(&mut text).map_err(short)?;
-    let text = String::from_utf8_lossy(&text);
-    let field = |key: &str| -> Option<String> {
-        let k = text.find(&format!("'{key}'"))?;
-        let rest = text[k + key.len() + 2..].trim_start();
-        let rest = rest.strip_prefix(':')?.trim_start();
-        Some(rest.to_string())
+    // The length is bounded above, so ndarray-npy's parser (a Python-literal parser: the
+    // dictionary as numpy writes it) sees at most 1 MiB that is really in the file.
+    let mut bytes = Vec::with_capacity((prefix + hlen) as usize);
+    bytes.extend_from_slice(&pre);
+    bytes.extend_from_slice(&len[..prefix as usize - 8]);
+    bytes.resize((prefix + hlen) as usize, 0);
+    r.read_exact(&mut bytes[prefix as usize..]).map_err(short)?;
+    let parsed = Header::from_reader(&mut bytes.as_slice()).map_err(|e| {
+        // The parser's message quotes the header (up to 1 MiB): its first line, shortened.
+        let text = e.to_string();
+        let first: String = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(120)
+            .collect();
+        bad(first.trim_end_matches(':').trim_end())
+    })?;
+    let descr = match parsed.type_descriptor {
+        PyValue::String(s) => s,
+        other => {
+            return Err(bad(&format!(
+                "unsupported dtype {other} (structured arrays)"
+            )))
+        }
     };
-    let descr = field("descr")
-        .and_then(|s| {
-            let s = s.strip_prefix('\'')?;
-            Some(s[..s.find('\'')?].to_string())
-        })
-        .ok_or_else(|| bad("no 'descr'"))?;
-    let fortran_order = field("fortran_order")
-        .map(|s| s.starts_with("True"))
-        .ok_or_else(|| bad("no 'fortran_order'"))?;
-    let shape_s = field("shape").ok_or_else(|| bad("no 'shape'"))?;
-    let inner = shape_s
-        .strip_prefix('(')
-        .and_then(|s| s.find(')').map(|e| s[..e].to_string()))
-        .ok_or_else(|| bad("bad 'shape'"))?;
-    let shape = inner
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.trim_end_matches('L').parse::<usize>())
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|_| bad("bad 'shape'"))?;
     let header = NpyHeader {
         descr,
-        fortran_order,
-        shape,
+        fortran_order: parsed.layout.is_fortran(),
+        shape: parsed.shape,
         data_offset: prefix + hlen,
     };
     if let Some((dt, _)) = header.dtype() {

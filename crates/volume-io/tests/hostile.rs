@@ -137,6 +137,35 @@ fn npy_non_ascii_descr_is_a_typed_error() {
     );
 }
 
+/// A 1 MiB header of nested brackets: the header parser's recursion stops at its stack limit
+/// (no overflow), and the error is one short line, not the header quoted back.
+#[test]
+fn npy_deeply_nested_header_is_a_short_typed_error() {
+    let t = tempfile::tempdir().unwrap();
+    let depth = 500_000;
+    let mut dict = format!(
+        "{{'descr': {}{}, 'fortran_order': False, 'shape': (1,), }}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    while (dict.len() + 13) % 64 != 0 {
+        dict.push(' ');
+    }
+    dict.push('\n');
+    let mut bytes = b"\x93NUMPY\x02\x00".to_vec();
+    bytes.extend_from_slice(&(dict.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(dict.as_bytes());
+    bytes.push(0);
+    let p = write(t.path(), "nested.npy", &bytes);
+    let e = bounded("npy nested header", || read(&p)).unwrap_err();
+    assert!(matches!(e, Error::Header { .. }), "{e}");
+    assert!(
+        e.to_string().len() < 300,
+        "{} bytes of message",
+        e.to_string().len()
+    );
+}
+
 #[test]
 fn npy_fortran_order_reads_like_c_order() {
     // The three seeds hold the same 2 x 16 x 16 cut: int16 C order, float32 and bool Fortran.
