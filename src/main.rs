@@ -77,6 +77,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: cli::run::MaskFormat,
     },
+    /// Summarise a prep output folder's report.csv (counts by status, failures, suspect
+    /// cases, slowest cases), or `report merge OUT`: combine a sharded run's reports.
+    Report(cli::summary::ReportArgs),
     /// Write the synthetic chest phantom as OUT.npy (int16 HU) with OUT.npy.spacing.json.
     Phantom {
         /// Output .npy path.
@@ -139,6 +142,7 @@ fn main() -> ExitCode {
             small,
             thin,
         } => cli::run::phantom(&output, small, thin),
+        Command::Report(a) => cli::summary::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
