@@ -68,11 +68,15 @@ trap cleanup EXIT
 # --- munge: use a running munged, else start one on the default socket.
 if ! munge -n </dev/null >/dev/null 2>&1; then
   [ -s /etc/munge/munge.key ] || { mungekey --create 2>/dev/null || create-munge-key -f; }
+  # munged runs as the munge user, which must own its folders and files.
   install -d -o munge -g munge -m 0755 /run/munge
   install -d -o munge -g munge -m 0700 /var/lib/munge /var/log/munge
-  munged --force --pid-file="$w/munged.pid"
-  for _ in $(seq 50); do [ -s "$w/munged.pid" ] && break; sleep 0.1; done
-  pids+=("$(cat "$w/munged.pid")")
+  chown -R munge:munge /var/lib/munge /var/log/munge
+  munge_pid=/run/munge/slurm_e2e.pid
+  rm -f "$munge_pid"
+  runuser -u munge -- munged --pid-file="$munge_pid"
+  for _ in $(seq 50); do [ -s "$munge_pid" ] && break; sleep 0.1; done
+  pids+=("$(cat "$munge_pid")")
   munge -n </dev/null | unmunge >/dev/null
 fi
 say "munge works"
