@@ -77,6 +77,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: cli::run::MaskFormat,
     },
+    /// Summarise a prep output folder's report.csv (counts by status, failures, suspect
+    /// cases, slowest cases), or `report merge OUT`: combine a sharded run's reports.
+    Report(cli::summary::ReportArgs),
     /// Write the synthetic chest phantom (int16 HU) with its geometry; the format follows OUT's
     /// extension (.npy with .spacing.json/.geometry.json sidecars, .nii.gz, .nii, .mhd, .mha, .nrrd).
     Phantom {
@@ -140,6 +143,7 @@ fn main() -> ExitCode {
             small,
             thin,
         } => cli::run::phantom(&output, small, thin),
+        Command::Report(a) => cli::summary::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

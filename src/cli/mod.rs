@@ -8,6 +8,12 @@ pub mod qc;
 pub mod report;
 pub mod run;
 pub mod worker;
+// Sharded runs, run.json, lung volumes and the report summary (issues 15, 16).
+pub mod manifest;
+pub mod merge;
+pub mod shard;
+pub mod summary;
+pub mod suspect;
 
 /// Errors of the binary: a message with its cause chain already rendered.
 pub type CliResult<T> = Result<T, String>;

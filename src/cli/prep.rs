@@ -16,8 +16,11 @@ use lungprep::lungseg::{self, Params, Preset};
 use lungprep::volume_io::{self, Volume};
 use ndarray::Axis;
 
-use super::input::{discover, load_with, write_atomic, Case, Source};
+use super::input::{discover, load_with, write_atomic, Case, Discovery, Rejected, Source};
+use super::merge::RunInfo;
 use super::report::{self, Record};
+use super::shard::{Shard, ShardArg};
+use super::suspect::Lungs;
 use super::worker::{self, Limits};
 use super::{msg, qc, CliResult};
 
@@ -89,6 +92,20 @@ pub struct PrepArgs {
     /// case, naming the file.
     #[arg(long)]
     pub skip_bad_slices: bool,
+    /// Run only part K of N of the case list (parts 1 to N: contiguous runs of the list in
+    /// its deterministic order), writing report.K-of-N.csv and run.K-of-N.json; `auto` takes
+    /// the part from a Slurm job array or, with --shards N, a Kubernetes Indexed Job. Combine
+    /// the parts with `lungprep report merge OUT` (see docs/cluster.md).
+    #[arg(long, value_name = "K/N|auto", value_parser = super::shard::parse_shard)]
+    pub shard: Option<ShardArg>,
+    /// The number of parts, for `--shard auto` in a Kubernetes Indexed Job (its completions;
+    /// a Slurm array says it itself).
+    #[arg(long, value_name = "N", requires = "shard")]
+    pub shards: Option<usize>,
+    /// The case list from a CSV file with columns name,path (relative paths are taken from
+    /// the file's folder) instead of walking input folders.
+    #[arg(long, value_name = "CASES.CSV", conflicts_with = "inputs")]
+    pub manifest: Option<PathBuf>,
 }
 
 /// Per-stage seconds columns of report.csv, in order.
@@ -119,6 +136,9 @@ struct Row {
     two_lungs_found: String,
     warnings: Vec<String>,
     seconds: Vec<(&'static str, f64)>,
+    series_uid: String,
+    lungs: Option<Lungs>,
+    two_lungs: bool,
 }
 
 fn join<T: std::fmt::Display>(v: impl IntoIterator<Item = T>) -> String {
@@ -156,6 +176,22 @@ fn record(r: &Row) -> Record {
     }
     rec.push(("peak_memory_mb".into(), String::new()));
     rec.push(("options_hash".into(), String::new()));
+    rec.push(("series_uid".into(), r.series_uid.clone()));
+    let ml = |f: fn(&Lungs) -> f64| r.lungs.as_ref().map(|l| format!("{:.1}", f(l)));
+    rec.push((
+        "right_lung_ml".into(),
+        ml(|l| l.right_ml).unwrap_or_default(),
+    ));
+    rec.push(("left_lung_ml".into(), ml(|l| l.left_ml).unwrap_or_default()));
+    rec.push((
+        "total_lung_ml".into(),
+        ml(Lungs::total_ml).unwrap_or_default(),
+    ));
+    let suspect = match (&r.lungs, r.status) {
+        (Some(l), "ok") => l.reasons(r.two_lungs).join("; "),
+        _ => String::new(),
+    };
+    rec.push(("suspect".into(), suspect));
     rec
 }
 
@@ -192,11 +228,39 @@ fn is_failure(status: &str) -> bool {
 
 /// Runs every case; returns the number of failed cases.
 fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
-    let found = discover(&args.inputs, args.follow_links).map_err(Stop::Usage)?;
+    let shard = args
+        .shard
+        .map(|s| super::shard::resolve(s, args.shards, |v| std::env::var(v).ok()))
+        .transpose()
+        .map_err(Stop::Usage)?;
+    let found = match &args.manifest {
+        Some(m) => Discovery {
+            cases: super::manifest::read(m).map_err(Stop::Usage)?,
+            ..Default::default()
+        },
+        None => discover(&args.inputs, args.follow_links).map_err(Stop::Usage)?,
+    };
     for s in &found.skipped {
         tracing::warn!("{s}");
     }
     let hash = options_hash(args).map_err(Stop::Usage)?;
+    let list_hash = case_list_hash(&found);
+    let cases_total = found.cases.len() + found.rejected.len();
+    let found = select(found, shard);
+    let names: Vec<String> = found
+        .cases
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(found.rejected.iter().map(|r| r.name.clone()))
+        .collect();
+    if let Some(s) = shard {
+        tracing::info!(
+            "shard {}/{}: {} of {cases_total} case(s)",
+            s.k,
+            s.n,
+            found.cases.len() + found.rejected.len()
+        );
+    }
     if args.dry_run {
         for c in &found.cases {
             let files: Vec<String> = expected_outputs(args, &c.name)
@@ -223,13 +287,46 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
     let cases = found.cases;
     std::fs::create_dir_all(&args.outdir)
         .map_err(|e| Stop::Fatal(format!("{}: {}", args.outdir.display(), msg(e))))?;
-    let report_path = args.outdir.join("report.csv");
+    let (report_path, run_path) = match shard {
+        Some(s) => (s.report_name(), s.run_name()),
+        None => ("report.csv".into(), "run.json".into()),
+    };
+    let (report_path, run_path) = (args.outdir.join(report_path), args.outdir.join(run_path));
     remove_leftovers(&args.outdir);
     let limits = Limits::new(args.timeout, args.max_memory, args.jobs);
     let worker_args = worker::worker_args().map_err(Stop::Fatal)?;
-    let earlier = {
-        let _lock = report::Lock::take(&report_path, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
-        report::read(&report_path).map_err(Stop::Fatal)?
+    let read_locked = |p: &Path| {
+        let _lock = report::Lock::take(p, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
+        report::read(p).map_err(Stop::Fatal)
+    };
+    let mut earlier = read_locked(&report_path)?;
+    if shard.is_some() {
+        // A shard resumes from its own report, else from a merged report.csv.
+        let merged = read_locked(&args.outdir.join("report.csv"))?;
+        earlier = report::merge(merged, &earlier);
+    }
+    let preset = format!("{:?}", args.preset).to_lowercase();
+    let mut run_info = RunInfo::start(
+        preset.clone(),
+        hash.clone(),
+        shard,
+        list_hash,
+        cases_total,
+        names,
+    );
+    run_info.write(&run_path).map_err(Stop::Fatal)?;
+    let annotations = args
+        .annotations
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    // The columns every row carries, whatever became of its case.
+    let stamp = |r: &mut Record| {
+        report::set(r, "options_hash", hash.clone());
+        report::set(r, "lungprep_version", env!("CARGO_PKG_VERSION"));
+        report::set(r, "preset", preset.clone());
+        report::set(r, "annotations", annotations.clone());
+        report::set(r, "shard", shard.map(|s| s.to_string()).unwrap_or_default());
     };
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let rejected: Vec<Record> = found
@@ -238,12 +335,14 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
         .map(|r| {
             eprintln!("error: {}: {}: {}", r.name, r.input.display(), r.why);
             *counts.entry("error".into()).or_default() += 1;
-            vec![
+            let mut row = vec![
                 ("name".into(), r.name.clone()),
                 ("status".into(), "error".into()),
                 ("error".into(), r.why.clone()),
                 ("input".into(), r.input.display().to_string()),
-            ]
+            ];
+            stamp(&mut row);
+            row
         })
         .collect();
     report::update(&report_path, &rejected, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
@@ -294,7 +393,7 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
                         r
                     }
                 };
-                report::set(&mut row, "options_hash", hash.clone());
+                stamp(&mut row);
                 let status = report::get(&row, "status").unwrap_or("error").to_string();
                 if is_failure(&status) {
                     let error = report::get(&row, "error").unwrap_or("");
@@ -326,6 +425,9 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
         .filter(|(s, _)| is_failure(s))
         .map(|(_, n)| n)
         .sum();
+    run_info.finished_unix_s = Some(super::merge::now_unix_s());
+    run_info.counts = counts.clone();
+    run_info.write(&run_path).map_err(Stop::Fatal)?;
     let by_status: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
     tracing::info!(
         "done: {} case(s): {}; {failed} failed; report at {}",
@@ -366,6 +468,9 @@ fn options_hash(args: &PrepArgs) -> CliResult<String> {
     a.max_memory = None;
     a.follow_links = false;
     a.dry_run = false;
+    a.shard = None;
+    a.shards = None;
+    a.manifest = None;
     let mut h = fnv::FnvHasher::default();
     h.write(format!("{} {a:?}", env!("CARGO_PKG_VERSION")).as_bytes());
     if let Some(p) = &args.annotations {
@@ -373,6 +478,46 @@ fn options_hash(args: &PrepArgs) -> CliResult<String> {
         h.write(&bytes);
     }
     Ok(format!("{:016x}", h.finish()))
+}
+
+/// Hash of the whole case list (names and inputs, in order), the same in every shard of a run.
+fn case_list_hash(d: &Discovery) -> String {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    for c in &d.cases {
+        h.write(format!("{}\t{}\n", c.name, c.source.display()).as_bytes());
+    }
+    for r in &d.rejected {
+        h.write(format!("{}\t{}\n", r.name, r.input.display()).as_bytes());
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// The part of the case list `shard` runs: the cases, then the rejected inputs (error rows),
+/// as one list split into contiguous parts.
+fn select(d: Discovery, shard: Option<Shard>) -> Discovery {
+    let Some(s) = shard else { return d };
+    let n_cases = d.cases.len();
+    let r = s.range(n_cases + d.rejected.len());
+    let cases: Vec<Case> = d
+        .cases
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| r.contains(i))
+        .map(|(_, c)| c)
+        .collect();
+    let rejected: Vec<Rejected> = d
+        .rejected
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| r.contains(&(i + n_cases)))
+        .map(|(_, c)| c)
+        .collect();
+    Discovery {
+        cases,
+        rejected,
+        skipped: d.skipped,
+    }
 }
 
 /// Whether a case is done: its earlier row is ok with the same options hash, and every output
@@ -474,6 +619,7 @@ fn run_case(
     let loaded = load_with(&case.source, &opts, spacing)?;
     row.seconds.push(("load", t0.elapsed().as_secs_f64()));
     let vol = &loaded.volume;
+    row.series_uid = vol.meta.series_uid.clone().unwrap_or_default();
     row.shape = join(vol.shape());
     row.spacing = join(loaded.spacing.get());
     if matches!(case.source, Source::Path(_)) {
@@ -488,6 +634,13 @@ fn run_case(
     row.seconds.extend(s1.timings.0.iter().copied());
     row.cut_num = s1.cut_num.to_string();
     row.two_lungs_found = s1.two_lungs_found.to_string();
+    row.two_lungs = s1.two_lungs_found;
+    let world = loaded.geometry().world;
+    row.lungs = Some(super::suspect::measure(
+        &s1.m1.view(),
+        &s1.m2.view(),
+        &world,
+    ));
     for w in &s1.warnings {
         tracing::warn!("{}: {w}", case.name);
     }

@@ -66,9 +66,51 @@ pub fn merge(mut rows: Vec<Record>, new: &[Record]) -> Vec<Record> {
     rows
 }
 
-/// CSV bytes of `rows`; the columns are the union of every row's, in first-seen order.
+/// The columns of report.csv in their documented order (README, "report.csv columns").
+/// Columns are only ever added (at the end), never renamed: `--skip-existing` reads reports
+/// written by earlier versions.
+pub const COLUMNS: [&str; 31] = [
+    "name",
+    "status",
+    "error",
+    "input",
+    "shape",
+    "spacing",
+    "crop_box",
+    "cut_num",
+    "two_lungs_found",
+    "warnings",
+    "load_s",
+    "binarize_per_slice_s",
+    "all_slice_analysis_s",
+    "fill_hole_s",
+    "two_lung_only_s",
+    "process_mask_s",
+    "apply_mask_s",
+    "resample_s",
+    "save_s",
+    "total_s",
+    "peak_memory_mb",
+    "options_hash",
+    "lungprep_version",
+    "preset",
+    "annotations",
+    "series_uid",
+    "right_lung_ml",
+    "left_lung_ml",
+    "total_lung_ml",
+    "suspect",
+    "shard",
+];
+
+/// CSV bytes of `rows`; the columns are the union of every row's: the known ones in
+/// [`COLUMNS`] order, then any others (a newer version's) in first-seen order.
 pub fn to_csv(rows: &[Record]) -> CliResult<Vec<u8>> {
-    let mut cols: Vec<&str> = Vec::new();
+    let mut cols: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| rows.iter().any(|r| get(r, c).is_some()))
+        .collect();
     for r in rows {
         for (c, _) in r {
             if !cols.contains(&c.as_str()) {
