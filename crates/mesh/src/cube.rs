@@ -20,12 +20,13 @@ pub(crate) struct Cube {
     /// Corner values minus the level in Lewiner's numbering (0..3 bottom face counter-clockwise
     /// from the origin, 4..7 the same above).
     pub(crate) v: [f64; 8],
-    /// The same values in binary numbering (x + 2y + 4z), as interpolation indexes them.
-    pub(crate) vv: [f64; 8],
     /// Per-corner gradients, as skimage defines them (some components deliberately shared).
     pub(crate) vg: [[f64; 3]; 8],
     /// `max(0, max vv) - min(0, min vv)`: the vertex "value" of skimage.
     pub(crate) vmax: f64,
+    /// Interpolation strength `1 / (eps + |v|)` of each corner in binary numbering (x + 2y + 4z), the
+    /// same division skimage repeats for every edge end.
+    pub(crate) w: [f64; 8],
 }
 
 impl Cube {
@@ -51,12 +52,13 @@ impl Cube {
             [v[7] - v[6], v[5] - v[6], v[2] - v[6]],
             [v[7] - v[6], v[4] - v[7], v[3] - v[7]],
         ];
+        let w = vv.map(|a| 1.0 / (EPS + a.abs()));
         Cube {
             pos,
             v,
-            vv,
             vg,
             vmax: hi - lo,
+            w,
         }
     }
 

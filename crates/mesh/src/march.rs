@@ -8,7 +8,7 @@
 //! contributions, in order) against a proxy, replayed onto the real vertex when the slabs are
 //! joined, so every f32 accumulation happens in the serial order.
 
-use crate::cube::{Cube, EdgeIndex, EPS};
+use crate::cube::{Cube, EdgeIndex};
 use crate::luts::CASES;
 
 /// Corner offsets (x, y, z) of both ends of each edge (skimage's EDGETORELATIVEPOS*).
@@ -334,8 +334,7 @@ impl Marcher {
         let [p1, p2] = EDGE_ENDS[e as usize];
         let i1 = usize::from(p1[2] * 4 + p1[1] * 2 + p1[0]);
         let i2 = usize::from(p2[2] * 4 + p2[1] * 2 + p2[0]);
-        let t1 = 1.0 / (EPS + cube.vv[i1].abs());
-        let t2 = 1.0 / (EPS + cube.vv[i2].abs());
+        let (t1, t2) = (cube.w[i1], cube.w[i2]);
         if id == NONE {
             if self.external && layer == 0 && slot % 4 < 2 {
                 id = PROXY | self.out.proxies.len() as u32;
