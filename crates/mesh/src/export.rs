@@ -1,8 +1,8 @@
 //! Mesh files: PLY (binary little-endian), STL (binary, through `stl_io`) and OBJ (text).
 //!
 //! Files hold (x, y, z) positions — the array's last axis first, as viewers and CAD tools
-//! expect — so the winding is reversed along with the axis swap: faces keep pointing the way
-//! the normals do (out of the brighter side for [`GradientDirection::Descent`]).
+//! expect; with skimage's descent winding the faces then point out of the brighter side
+//! ([`GradientDirection::Descent`]).
 //!
 //! [`GradientDirection::Descent`]: crate::GradientDirection::Descent
 
@@ -46,9 +46,10 @@ fn xyz(v: &[f32; 3]) -> [f32; 3] {
     [v[2], v[1], v[0]]
 }
 
-/// Face corners in file order (axis swap reverses the winding back).
+/// Face corners in file order: skimage's descent winding is already outward in (x, y, z)
+/// (checked by the signed-volume property test).
 fn corners(f: &[u32; 3]) -> [u32; 3] {
-    [f[2], f[1], f[0]]
+    *f
 }
 
 /// Binary little-endian PLY: `x y z nx ny nz value` per vertex, `vertex_indices` per face.
