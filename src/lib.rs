@@ -7,6 +7,7 @@
 //! * [`morph3d`]: labeling, region properties, EDT, binary morphology, convex hull
 //! * [`resample`]: scipy-exact zoom and Gaussian filter
 //! * [`lungseg`]: the grt123 pipeline
+//! * [`mesh`]: marching cubes identical to scikit-image, PLY / STL / OBJ export
 //!
 //! [`ndarray`] is re-exported too, so a caller's arrays are the version these crates use.
 //!
@@ -43,6 +44,7 @@ pub use ndarray;
 
 pub use lungprep_hu as hu;
 pub use lungprep_lungseg as lungseg;
+pub use lungprep_mesh as mesh;
 pub use lungprep_morph3d as morph3d;
 pub use lungprep_resample as resample;
 pub use lungprep_volume_io as volume_io;

@@ -7,6 +7,8 @@
 //! * [`normalize`], [`zero_center`]: the Kaggle tutorial's `[-1000, 400]` → `[0, 1]` and
 //!   `- 0.25`.
 //! * [`window`]: a general centre/width window to `[0, 1]`.
+//! * [`zuidhof_hu`]: Zuidhof's tutorial `get_pixels_hu` (stored −2000 → 0, then as `to_hu`).
+//! * [`histogram()`]: `numpy.histogram(a, bins=n)` with identical counts and float64 edges.
 //!
 //! Everything works on `ndarray` arrays of any dimension and runs in parallel (rayon) on
 //! large inputs. [`ndarray`] is re-exported, so callers use the same version as this crate.
@@ -44,6 +46,12 @@ struct ReadmeDoctests;
 use ndarray::{Array, ArrayView, ArrayViewMut3, Dimension, Zip};
 use num_traits::ToPrimitive;
 
+pub mod histogram;
+mod zuidhof;
+
+pub use histogram::{histogram, Histogram, HistogramSample};
+pub use zuidhof::{zuidhof_hu, ZUIDHOF_PADDING};
+
 /// Errors from the HU functions.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum Error {
@@ -58,6 +66,30 @@ pub enum Error {
     /// A window with a width that is not a positive finite number.
     #[error("window width must be positive and finite, got {0}")]
     BadWidth(f64),
+    /// A histogram asked for zero bins.
+    #[error("a histogram needs at least one bin")]
+    ZeroBins,
+    /// A histogram over data holding NaN or an infinity (numpy: "autodetected range … is not
+    /// finite").
+    #[error("autodetected range of [{min}, {max}] is not finite")]
+    NonFiniteRange {
+        /// Smallest value (NaN when the data holds NaN).
+        min: f64,
+        /// Largest value (NaN when the data holds NaN).
+        max: f64,
+    },
+    /// The data range is too narrow for that many distinct float64 edges.
+    #[error(
+        "too many bins for data range: cannot create {bins} finite-sized bins in [{first}, {last}]"
+    )]
+    TooManyBins {
+        /// Bins asked for.
+        bins: usize,
+        /// Lowest edge.
+        first: f64,
+        /// Highest edge.
+        last: f64,
+    },
 }
 
 /// Result alias for this crate.

@@ -48,6 +48,7 @@ mod sample;
 mod simd;
 mod spline;
 mod zoom;
+mod zuidhof;
 
 pub use error::{Error, Result};
 pub use gaussian::{correlate1d_sym, gaussian_filter, gaussian_filter_into, gaussian_kernel1d};
@@ -58,3 +59,4 @@ pub use zoom::{
     zoom, zoom_into, zoom_output_shape, zoom_to_shape, zoom_to_shape_into, zoom_to_shape_region,
     ZoomOptions,
 };
+pub use zuidhof::{zuidhof_geometry, zuidhof_resample};
