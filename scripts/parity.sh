@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every parity script in turn (volume-io, morph3d, resample, lungseg); fails if any fails.
+# Every parity script in turn (volume-io, morph3d, resample, lungseg, geometry, seeds); fails if any fails.
 # Needs ../shared (data and the oracle); creates the Python venv on first use.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ if [ ! -d ../shared/data ]; then
 fi
 source scripts/pyenv.sh || exit 1
 status=0
-for area in io morph3d resample lungseg geometry; do
+for area in io morph3d resample lungseg geometry seeds; do
   if [ -f "scripts/parity_$area.sh" ]; then
     echo "=== parity: $area"
     bash "scripts/parity_$area.sh" || { echo "=== parity: $area FAILED"; status=1; }

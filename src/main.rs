@@ -64,7 +64,9 @@ enum Command {
     /// One case of `prep`, run in a child process (internal: the case comes as JSON on stdin).
     #[command(hide = true)]
     Worker(cli::prep::PrepArgs),
-    /// Zuidhof's tutorial lung mask (lungs.npy or lungs.nii.gz, int8).
+    /// Zuidhof's tutorial lung mask (lungs.npy or lungs.nii.gz, int8). With --tutorial, the
+    /// tutorial's whole preparation: resampled.npy (int16, 1 mm), lungs.npy, lungs_fill.npy
+    /// (int8), normalized.npy, zero_centered.npy (float32, float64 with --f64), meta.json.
     Zuidhof {
         /// The scan to read.
         input: PathBuf,
@@ -76,10 +78,21 @@ enum Command {
         /// Mask format: npy (canonical z-y-x array) or nii.gz (with the scan's geometry).
         #[arg(long, value_enum, default_value_t)]
         format: cli::run::MaskFormat,
+        /// The tutorial's whole preparation (get_pixels_hu with -2000 -> 0, resample to 1 mm,
+        /// both masks, normalize, zero_center), all as .npy.
+        #[arg(long, conflicts_with_all = ["no_fill", "format"])]
+        tutorial: bool,
+        /// With --tutorial: normalized.npy and zero_centered.npy as float64 (the tutorial's
+        /// own values) instead of float32.
+        #[arg(long = "f64", requires = "tutorial")]
+        f64_out: bool,
     },
     /// Summarise a prep output folder's report.csv (counts by status, failures, suspect
     /// cases, slowest cases), or `report merge OUT`: combine a sharded run's reports.
     Report(cli::summary::ReportArgs),
+    /// The HU histogram of a scan (numpy.histogram, 80 bins) as a PNG chart, and optionally
+    /// its counts and edges as CSV.
+    Histogram(cli::histogram::HistogramArgs),
     /// Write the synthetic chest phantom (int16 HU) with its geometry; the format follows OUT's
     /// extension (.npy with .spacing.json/.geometry.json sidecars, .nii.gz, .nii, .mhd, .mha, .nrrd).
     Phantom {
@@ -137,7 +150,16 @@ fn main() -> ExitCode {
             outdir,
             no_fill,
             format,
-        } => cli::run::zuidhof(&input, &outdir, !no_fill, format),
+            tutorial,
+            f64_out,
+        } => {
+            if tutorial {
+                cli::run::zuidhof_tutorial(&input, &outdir, f64_out)
+            } else {
+                cli::run::zuidhof(&input, &outdir, !no_fill, format)
+            }
+        }
+        Command::Histogram(a) => cli::histogram::run(&a),
         Command::Phantom {
             output,
             small,

@@ -615,6 +615,7 @@ fn run_case(
         series_uid: args.series.clone(),
         max_bytes: Some(max_bytes),
         skip_bad_slices: args.skip_bad_slices,
+        ..Default::default()
     };
     let loaded = load_with(&case.source, &opts, spacing)?;
     row.seconds.push(("load", t0.elapsed().as_secs_f64()));

@@ -8,7 +8,7 @@ use lungprep::lungseg::{self, phantom, zuidhof, Params};
 use lungprep::volume_io;
 use serde_json::json;
 
-use super::input::{load, write_atomic, Source};
+use super::input::{load, load_with, write_atomic, Loaded, Source};
 use super::{msg, CliResult};
 
 /// File format of `step1` / `zuidhof` masks.
@@ -110,6 +110,92 @@ pub fn zuidhof(input: &Path, outdir: &Path, fill: bool, format: MaskFormat) -> C
     mkdir(outdir)?;
     write_mask(&lungs, &loaded.volume, outdir, "lungs", format, |&v| v)?;
     super::out(&json!({"load": load_s, "segment_lung_mask": seg_s}).to_string());
+    Ok(())
+}
+
+/// Loads a scan as Zuidhof's tutorial does: a DICOM series through its `get_pixels_hu`
+/// (stored −2000 → 0 before the rescale), other formats as stored HU; the spacing as the
+/// tutorial's float32 array. A file without geometry is an error (resampling needs it).
+pub fn load_zuidhof(input: &Path) -> CliResult<(Loaded, [f32; 3])> {
+    let opts = volume_io::ReadOptions {
+        zuidhof_hu: true,
+        ..Default::default()
+    };
+    let loaded = load_with(&Source::Path(input.to_path_buf()), &opts, None)?;
+    let spacing = loaded.spacing.get().map(|v| v as f32);
+    Ok((loaded, spacing))
+}
+
+fn write_npy<T: ndarray_npy::WritableElement>(
+    a: &ndarray::Array3<T>,
+    outdir: &Path,
+    stem: &str,
+) -> CliResult<()> {
+    volume_io::write_npy(&a.view(), &outdir.join(format!("{stem}.npy"))).map_err(msg)
+}
+
+fn tutorial_outputs<F>(p: &lungseg::ZuidhofPrep<F>, outdir: &Path) -> CliResult<()>
+where
+    F: lungseg::TutorialFloat + ndarray_npy::WritableElement,
+{
+    write_npy(&p.resampled, outdir, "resampled")?;
+    write_npy(&p.lungs, outdir, "lungs")?;
+    write_npy(&p.lungs_fill, outdir, "lungs_fill")?;
+    write_npy(&p.normalized, outdir, "normalized")?;
+    write_npy(&p.zero_centered, outdir, "zero_centered")
+}
+
+/// Zuidhof's whole tutorial preparation: `resampled.npy`, `lungs.npy`, `lungs_fill.npy`,
+/// `normalized.npy`, `zero_centered.npy` and `meta.json` (with the new spacing).
+pub fn zuidhof_tutorial(input: &Path, outdir: &Path, f64_out: bool) -> CliResult<()> {
+    let t0 = Instant::now();
+    let (loaded, spacing) = load_zuidhof(input)?;
+    let load_s = t0.elapsed().as_secs_f64();
+    for w in &loaded.volume.meta.warnings {
+        tracing::warn!("{w}");
+    }
+    let hu = loaded.volume.data.view();
+    mkdir(outdir)?;
+    let (shape, new_spacing, timings, dtype) = if f64_out {
+        let p = lungseg::zuidhof_prep::<f64>(&hu, spacing, [1.0; 3]).map_err(msg)?;
+        tutorial_outputs(&p, outdir)?;
+        (
+            p.resampled.shape().to_vec(),
+            p.new_spacing,
+            p.timings,
+            "float64",
+        )
+    } else {
+        let p = lungseg::zuidhof_prep::<f32>(&hu, spacing, [1.0; 3]).map_err(msg)?;
+        tutorial_outputs(&p, outdir)?;
+        (
+            p.resampled.shape().to_vec(),
+            p.new_spacing,
+            p.timings,
+            "float32",
+        )
+    };
+    let mut seconds = serde_json::Map::new();
+    seconds.insert("load".into(), json!(load_s));
+    for (k, v) in &timings.0 {
+        seconds.insert((*k).into(), json!(v));
+    }
+    seconds.insert("total".into(), json!(t0.elapsed().as_secs_f64()));
+    let meta = json!({
+        "input": input.display().to_string(),
+        "shape": loaded.volume.shape(),
+        "resampled_shape": shape,
+        "spacing": spacing.map(f64::from),
+        "new_spacing": new_spacing,
+        "float_dtype": dtype,
+        "warnings": loaded.volume.meta.warnings,
+        "seconds": seconds,
+    });
+    write_atomic(
+        &outdir.join("meta.json"),
+        serde_json::to_string_pretty(&meta).map_err(msg)?.as_bytes(),
+    )?;
+    super::out(&serde_json::to_string(&meta["seconds"]).map_err(msg)?);
     Ok(())
 }
 

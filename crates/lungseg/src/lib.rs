@@ -10,7 +10,8 @@
 //!   ([`lungprep_hu::lum_trans`], padding, bone removal) → resampling to 1 mm → [`crop_box`] → the
 //!   `NAME_clean.npy` volume and the [`annotation_labels`].
 //!
-//! [`zuidhof::segment_lung_mask`] is the simpler Kaggle-tutorial method grt123 grew from, and
+//! [`zuidhof::segment_lung_mask`] is the simpler Kaggle-tutorial method grt123 grew from
+//! ([`zuidhof_prep`]: the tutorial's whole preparation around it), and
 //! [`phantom`] builds a synthetic chest so everything runs without data.
 //!
 //! Where grt123 crashes, this crate returns a typed [`Error`] instead (no lung found, empty
@@ -65,6 +66,7 @@ mod pipeline;
 mod runs;
 mod slices;
 mod spacing;
+mod tutorial;
 mod two_lung;
 mod world;
 pub mod zuidhof;
@@ -80,5 +82,6 @@ pub use mask::{apply_mask, process_mask, process_mask_or};
 pub use params::{AnalysisParams, BinarizeParams, MaskParams, Params, Preset, TwoLungParams};
 pub use pipeline::{prep, step1, Geometry, LabelRule, Prepared, Step1, Timings};
 pub use spacing::Spacing;
+pub use tutorial::{normalize_and_center, zuidhof_prep, TutorialFloat, ZuidhofPrep};
 pub use two_lung::{extract_main, two_lung_only, TwoLungs};
 pub use world::{clean_grid, clean_to_world, world_to_clean, Grid};

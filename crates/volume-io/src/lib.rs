@@ -86,6 +86,10 @@ pub struct ReadOptions {
     /// DICOM: a file of the series folder that fails to parse (or a truncated slice) is
     /// skipped with a warning in [`Metadata::warnings`] instead of failing the read.
     pub skip_bad_slices: bool,
+    /// DICOM: convert to HU as Zuidhof's tutorial `get_pixels_hu` does (stored −2000 set to 0
+    /// before the rescale, [`lungprep_hu::zuidhof_hu`]) instead of grt123's
+    /// ([`lungprep_hu::to_hu`]). Other formats hold HU already and are unaffected.
+    pub zuidhof_hu: bool,
 }
 
 fn lower_name(path: &Path) -> String {

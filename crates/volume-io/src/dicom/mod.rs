@@ -290,15 +290,16 @@ pub fn read_series(dir: &Path, opts: &ReadOptions) -> Result<Volume<i16>> {
         ));
     }
     let series = groups.swap_remove(0);
-    read_headers(dir, series, warnings, opts.max_bytes)
+    read_headers(dir, series, warnings, opts)
 }
 
 fn read_headers(
     dir: &Path,
     series: Vec<SliceHeader>,
     mut warnings: Vec<String>,
-    max: Option<u64>,
+    opts: &ReadOptions,
 ) -> Result<Volume<i16>> {
+    let max = opts.max_bytes;
     for h in &series {
         if h.frames != 1 {
             return Err(Error::Unsupported {
@@ -362,8 +363,12 @@ fn read_headers(
     if missing_rescale {
         warnings.push("RescaleSlope/RescaleIntercept missing: used 1 and 0".into());
     }
-    lungprep_hu::to_hu(&mut image.view_mut(), &rescale)
-        .map_err(|e| Error::header(dir, e.to_string()))?;
+    if opts.zuidhof_hu {
+        lungprep_hu::zuidhof_hu(&mut image.view_mut(), &rescale)
+    } else {
+        lungprep_hu::to_hu(&mut image.view_mut(), &rescale)
+    }
+    .map_err(|e| Error::header(dir, e.to_string()))?;
     let spacing = geo.spacing;
     check_spacing(&first.path, spacing)?;
     Ok(Volume {
