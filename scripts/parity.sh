@@ -9,7 +9,7 @@ if [ ! -d ../shared/data ]; then
 fi
 source scripts/pyenv.sh || exit 1
 status=0
-for area in io morph3d resample lungseg geometry; do
+for area in io morph3d resample lungseg geometry seeds; do
   if [ -f "scripts/parity_$area.sh" ]; then
     echo "=== parity: $area"
     bash "scripts/parity_$area.sh" || { echo "=== parity: $area FAILED"; status=1; }

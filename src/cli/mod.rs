@@ -9,6 +9,10 @@ pub mod report;
 pub mod run;
 pub mod worker;
 
+pub mod montage;
+pub mod nodules;
+pub mod slicewise;
+
 /// Errors of the binary: a message with its cause chain already rendered.
 pub type CliResult<T> = Result<T, String>;
 
