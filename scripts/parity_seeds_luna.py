@@ -86,7 +86,8 @@ def compare(a_path, b_path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bin', required=True)
-    ap.add_argument('--data', default=os.path.join(ROOT, '..', 'shared', 'data'))
+    ap.add_argument('--data', default=os.path.join(ROOT, '..', '..', 'shared', 'data')
+                    if not os.path.isdir(os.path.join(ROOT, '..', 'shared')) else os.path.join(ROOT, '..', 'shared', 'data'))
     ap.add_argument('--oracle', default=os.path.join(ROOT, '..', 'shared', 'reference', 'seeds_ref.py'))
     ap.add_argument('--only', default='')
     ap.add_argument('--oracle-cache', default='')
