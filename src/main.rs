@@ -105,6 +105,33 @@ enum Command {
         #[arg(long, conflicts_with = "small")]
         thin: bool,
     },
+    /// Seed 001's per-slice lungs (get_segmented_lungs on every slice): segmented.npy (stored
+    /// dtype), masks.npy (bool), meta.json.
+    Slicewise {
+        /// A DICOM folder (stored values in InstanceNumber order) or a volume file.
+        input: PathBuf,
+        /// Output folder.
+        outdir: PathBuf,
+        /// Threshold on stored values (`im < threshold` is the first step).
+        #[arg(long, default_value_t = lungprep::lungseg::slicewise::DEFAULT_THRESHOLD)]
+        threshold: i64,
+    },
+    /// Seed 001's LUNA16 nodule masks: images_N.npy (uint16) and masks_N.npy (uint8), the 3
+    /// slices around each scan's biggest nodule, and index.csv (N → series UID).
+    NoduleMasks(cli::nodules::NoduleArgs),
+    /// One scan of `nodule-masks`, run in a child process (internal).
+    #[command(hide = true)]
+    NoduleWorker(cli::nodules::NoduleArgs),
+    /// Seed 001's plot_ct_scan: every 5th slice, 4 per row, bone colour map, as a PNG.
+    Montage {
+        /// A DICOM folder or a volume file.
+        input: PathBuf,
+        /// Output .png.
+        output: PathBuf,
+        /// Also write the grid as float64 .npy (what the oracle returns).
+        #[arg(long)]
+        npy: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -125,7 +152,7 @@ fn main() -> ExitCode {
         .with_target(false);
     // A worker's lines are relayed by its parent, which prints them as they come: no second
     // timestamp.
-    if matches!(args.command, Command::Worker(_)) {
+    if matches!(args.command, Command::Worker(_) | Command::NoduleWorker(_)) {
         logs.without_time().init();
     } else {
         logs.init();
@@ -166,6 +193,16 @@ fn main() -> ExitCode {
             thin,
         } => cli::run::phantom(&output, small, thin),
         Command::Report(a) => cli::summary::run(a),
+        Command::Slicewise {
+            input,
+            outdir,
+            threshold,
+        } => cli::slicewise::slicewise_cmd(&input, &outdir, threshold),
+        Command::NoduleMasks(a) => return cli::nodules::run(a),
+        Command::NoduleWorker(a) => cli::nodules::child(&a),
+        Command::Montage { input, output, npy } => {
+            cli::montage::montage_cmd(&input, &output, npy.as_deref())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

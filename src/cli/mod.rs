@@ -16,6 +16,10 @@ pub mod shard;
 pub mod summary;
 pub mod suspect;
 
+pub mod montage;
+pub mod nodules;
+pub mod slicewise;
+
 /// Errors of the binary: a message with its cause chain already rendered.
 pub type CliResult<T> = Result<T, String>;
 

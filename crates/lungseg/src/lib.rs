@@ -11,8 +11,10 @@
 //!   `NAME_clean.npy` volume and the [`annotation_labels`].
 //!
 //! [`zuidhof::segment_lung_mask`] is the simpler Kaggle-tutorial method grt123 grew from
-//! ([`zuidhof_prep`]: the tutorial's whole preparation around it), and
-//! [`phantom`] builds a synthetic chest so everything runs without data.
+//! ([`zuidhof_prep`]: the tutorial's whole preparation around it), [`slicewise`] is seed 001's
+//! per-slice method (`get_segmented_lungs`, the slice montage) and [`nodules`] its LUNA16 nodule
+//! masks (`make_mask`, `matrix2int16`); [`phantom`] builds a synthetic chest so everything runs
+//! without data.
 //!
 //! Where grt123 crashes, this crate returns a typed [`Error`] instead (no lung found, empty
 //! mask); where it would silently compute wrong geometry (non-square slices), it computes the
@@ -59,12 +61,14 @@ mod crop;
 mod error;
 mod fill;
 mod mask;
+pub mod nodules;
 mod numpy;
 mod params;
 pub mod phantom;
 mod pipeline;
 mod runs;
 mod slices;
+pub mod slicewise;
 mod spacing;
 mod tutorial;
 mod two_lung;

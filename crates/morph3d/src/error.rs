@@ -31,6 +31,16 @@ pub enum Error {
     /// An array could not be built from the computed buffer (an internal shape mismatch).
     #[error("shape error: {0}")]
     Shape(#[from] ndarray::ShapeError),
+    /// `clear_border`'s buffer is as wide as the array (scikit-image raises `ValueError`).
+    #[error(
+        "buffer size {buffer_size} may not be greater than or equal to the array extent {shape:?}"
+    )]
+    InvalidBuffer {
+        /// Requested buffer width.
+        buffer_size: usize,
+        /// Array shape.
+        shape: Vec<usize>,
+    },
     /// More components than fit in a `u32` label.
     #[error("more than u32::MAX connected components")]
     TooManyLabels,

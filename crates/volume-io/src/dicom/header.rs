@@ -29,6 +29,7 @@ pub(crate) struct SliceHeader {
     pub intercept: Option<f64>,
     pub bits_allocated: Option<u32>,
     pub samples_per_pixel: Option<u32>,
+    pub pixel_representation: Option<u32>,
 }
 
 /// The element, with values of VR UN (e.g. explicit VR files carrying implicit-VR data)
@@ -125,6 +126,7 @@ impl SliceHeader {
             intercept: float(obj, tags::RESCALE_INTERCEPT),
             bits_allocated: uint(obj, tags::BITS_ALLOCATED),
             samples_per_pixel: uint(obj, tags::SAMPLES_PER_PIXEL),
+            pixel_representation: uint(obj, tags::PIXEL_REPRESENTATION),
         })
     }
 }

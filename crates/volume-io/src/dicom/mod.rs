@@ -7,6 +7,7 @@ mod open;
 mod order;
 mod pixels;
 mod scan;
+mod stored;
 mod syntax;
 
 use crate::error::{check_spacing, Error, Result};
@@ -18,6 +19,7 @@ use ndarray::Array3;
 use rayon::prelude::*;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+pub use stored::read_stored;
 
 /// One series found in a folder.
 #[derive(Debug, Clone, PartialEq)]
