@@ -1,0 +1,33 @@
+from typing import Any, List, Optional, Tuple, Union, overload, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+@overload
+def label(label_image: ArrayLike, background: Optional[int] = ...,
+          return_num: Literal[False] = ..., connectivity: Optional[int] = ...) -> np.ndarray: ...
+@overload
+def label(label_image: ArrayLike, background: Optional[int] = ..., *,
+          return_num: Literal[True], connectivity: Optional[int] = ...
+          ) -> Tuple[np.ndarray, int]: ...
+
+class RegionProperties:
+    label: int
+    bbox: Tuple[int, ...]
+    centroid: Tuple[float, ...]
+    slice: Tuple[slice, ...]
+    @property
+    def area(self) -> np.float64: ...
+    @property
+    def eccentricity(self) -> float: ...
+    @property
+    def image(self) -> NDArray[np.bool_]: ...
+    @property
+    def image_convex(self) -> NDArray[np.bool_]: ...
+    @property
+    def image_filled(self) -> NDArray[np.bool_]: ...
+    def __getitem__(self, key: str) -> Any: ...
+
+def regionprops(label_image: ArrayLike, intensity_image: None = ..., cache: bool = ..., *,
+                extra_properties: None = ..., spacing: None = ...,
+                offset: None = ...) -> List[RegionProperties]: ...
