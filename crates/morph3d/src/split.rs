@@ -165,6 +165,7 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
         let mut sx = Scratch::new(nx, self.s[2]);
         let mut batch = vec![0.0f64; ny * BATCH];
         let mut rows = vec![false; ny];
+        let mut cols = vec![false; nx];
         for z in z0..z1 {
             let mrow = &self.m[z * plane..(z + 1) * plane];
             let lrow = &self.l[z * plane..(z + 1) * plane];
@@ -192,7 +193,14 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
             }
             for k in 0..2 {
                 self.first_axis(z, z1, k, &last[k], &mut next[k], &after[k], &mut dist[k]);
-                in_plane(&mut dist[k], &rows, nx, &mut sy, &mut sx, &mut batch);
+                // Columns (fixed x) with a finite value: the others stay `inf` in both passes.
+                cols.fill(false);
+                for row in dist[k].chunks_exact(nx) {
+                    for (f, &v) in cols.iter_mut().zip(row) {
+                        *f |= v != f64::INFINITY;
+                    }
+                }
+                in_plane(&mut dist[k], &rows, &cols, &mut sy, &mut sx, &mut batch);
             }
             for c in 0..plane {
                 if mrow[c] && lrow[c] != self.seeds[0] && lrow[c] != self.seeds[1] {
@@ -248,29 +256,36 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
 /// Columns of a plane transformed together (gathered into contiguous lines).
 const BATCH: usize = 16;
 
-/// The y and x lower-envelope passes of [`crate::edt`] on one plane, serially; the x pass
-/// only on the rows flagged in `rows` (the others are left half done).
+/// The y and x lower-envelope passes of [`crate::edt`] on one plane, serially, computing only
+/// what the comparison reads: the rows flagged in `rows`. Lines without a finite value (no
+/// seed in reach) are skipped, as the passes would leave them all `inf`: columns not flagged
+/// in `cols` in the y pass, rows that are all `inf` in the x pass. Every line that is
+/// transformed is transformed whole, with the same indices, so each value read has its bits.
 fn in_plane(
     d: &mut [f64],
     rows: &[bool],
-    nx: usize,
+    cols: &[bool],
     sy: &mut Scratch,
     sx: &mut Scratch,
     buf: &mut [f64],
 ) {
-    let ny = rows.len();
+    let (ny, nx) = (rows.len(), cols.len());
     if ny > 1 {
         for c0 in (0..nx).step_by(BATCH) {
             let m = BATCH.min(nx - c0);
+            let live = &cols[c0..c0 + m];
+            if !live.contains(&true) {
+                continue;
+            }
             for y in 0..ny {
                 for j in 0..m {
                     buf[j * ny + y] = d[y * nx + c0 + j];
                 }
             }
-            for j in 0..m {
+            for (j, _) in live.iter().enumerate().filter(|(_, &c)| c) {
                 sy.transform(&mut buf[j * ny..(j + 1) * ny]);
             }
-            for y in 0..ny {
+            for (y, _) in rows.iter().enumerate().filter(|(_, &r)| r) {
                 for j in 0..m {
                     d[y * nx + c0 + j] = buf[j * ny + y];
                 }
@@ -279,7 +294,9 @@ fn in_plane(
     }
     if nx > 1 {
         for (row, _) in d.chunks_mut(nx).zip(rows).filter(|(_, &r)| r) {
-            sx.transform(row);
+            if row.iter().any(|&v| v != f64::INFINITY) {
+                sx.transform(row);
+            }
         }
     }
 }

@@ -396,8 +396,41 @@ fn labels3() -> impl Strategy<Value = Array3<u32>> {
     })
 }
 
+/// Mostly unlabelled volumes, so that whole columns, rows and planes lie out of a seed's reach
+/// (the lines the split skips).
+fn sparse_labels3() -> impl Strategy<Value = Array3<u32>> {
+    (1usize..7, 1usize..8, 1usize..20).prop_flat_map(|(z, y, x)| {
+        proptest::collection::vec(
+            prop_oneof![20 => Just(0u32), 1 => Just(1), 1 => Just(2)],
+            z * y * x,
+        )
+        .prop_map(move |v| Array3::from_shape_vec((z, y, x), v).unwrap())
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// As below, with sparse seeds: skipping the lines no seed reaches changes nothing.
+    #[test]
+    fn split_by_distance_sparse_seeds_is_comparing_edts(
+        l in sparse_labels3(),
+        m in proptest::collection::vec(proptest::bool::ANY, 6 * 7 * 19),
+        s0 in prop_oneof![Just(1.0f64), Just(2.5), 0.3f64..3.0],
+        s1 in prop_oneof![Just(1.0f64), Just(0.7), 0.3f64..3.0],
+        threads in 1usize..4,
+    ) {
+        let mask = Array3::from_shape_fn(l.dim(), |(z, y, x)| m[(z * 7 + y) * 19 + x]);
+        let s = [s0, s1, s1];
+        let d1 = distance_transform_edt(&l.mapv(|v| v != 1).view(), Some(&s)).unwrap();
+        let d2 = distance_transform_edt(&l.mapv(|v| v != 2).view(), Some(&s)).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let (a, b) = pool.install(|| split_by_distance(&mask.view(), &l.view(), 1, 2, &s)).unwrap();
+        for (i, &mv) in mask.indexed_iter() {
+            prop_assert_eq!(a[i], mv && d1[i] < d2[i], "{:?}", i);
+            prop_assert_eq!(b[i], mv && d1[i] > d2[i], "{:?}", i);
+        }
+    }
 
     /// The plane-by-plane split equals comparing the two full distance maps (the slow obvious
     /// version), ties included: integer-ish samplings make equal distances common.
