@@ -85,7 +85,9 @@ fn npy_without_sidecar_needs_spacing() {
     let ph = tmp.path().join("ph.npy");
     ok(bin().args(["phantom", "--small"]).arg(&ph));
     let side = json(&tmp.path().join("ph.npy.spacing.json"));
+    // `phantom` writes both sidecars; a bare `.npy` has neither.
     std::fs::remove_file(tmp.path().join("ph.npy.spacing.json")).unwrap();
+    std::fs::remove_file(tmp.path().join("ph.npy.geometry.json")).unwrap();
     let r = bin()
         .arg("prep")
         .arg(&ph)
