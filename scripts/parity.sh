@@ -12,7 +12,9 @@ status=0
 for area in io morph3d resample lungseg geometry seeds; do
   if [ -f "scripts/parity_$area.sh" ]; then
     echo "=== parity: $area"
+    start=$SECONDS
     bash "scripts/parity_$area.sh" || { echo "=== parity: $area FAILED"; status=1; }
+    echo "=== parity: $area took $((SECONDS - start)) s"
   fi
 done
 exit $status

@@ -11,6 +11,8 @@ Exits 1 on any mismatch.
 
 `--oracle-cache DIR` keeps the oracle's outputs in DIR and reuses them on the next run (the
 oracle takes minutes and ~5 GB on lidc_idri_0002); without it everything runs afresh.
+The oracle runs first, `--jobs N` scans at a time (default: one per core; it is
+single-threaded), then lungprep alone, so lungprep's timings are of an otherwise idle machine.
 """
 import argparse
 import csv
@@ -75,6 +77,35 @@ def oracle(cmd, out, cache):
     return r.returncode, r.stdout, r.stderr
 
 
+def run_oracles(todo, py, args):
+    """Runs every case's oracle work (step1 + both presets in one process, then Zuidhof), each
+    leaving the done.json files `oracle` reads, `args.jobs` cases at a time. Returns
+    {label: reason} for the cases whose driver failed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def size(t):
+        p = t[3]
+        return sum(os.path.getsize(os.path.join(p, n)) for n in os.listdir(p)) if os.path.isdir(p) \
+            else os.path.getsize(p)
+
+    def one(t):
+        name, _, anno, oin, label, _, ref = t
+        if not all(os.path.exists(os.path.join(ref, f, 'done.json'))
+                   for f in ('ref_step1', 'ref_dsb', 'ref_luna')):
+            cmd = [py, os.path.join(ROOT, 'scripts', 'oracle_grt123.py'), oin, ref, name,
+                   '--oracle', args.oracle] + (['--annotations', anno] if anno else [])
+            r, _ = run(cmd)
+            if r.returncode != 0:
+                return label, r.stderr.strip()[-80:]
+        oracle([py, args.oracle, 'zuidhof', oin, os.path.join(ref, 'ref_z')],
+               os.path.join(ref, 'ref_z'), True)
+        return label, None
+
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+        results = list(ex.map(one, sorted(todo, key=size, reverse=True)))
+    return {label: why for label, why in results if why is not None}
+
+
 def dice(a, b):
     s = a.sum() + b.sum()
     return 1.0 if s == 0 else 2.0 * np.logical_and(a, b).sum() / s
@@ -90,6 +121,8 @@ def main():
     ap.add_argument('--keep', default=None, help='keep outputs in this folder')
     ap.add_argument('--oracle-cache', default=None,
                     help='keep the oracle outputs here and reuse them when present')
+    ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
+                    help='oracle runs at a time (default: the number of cores)')
     args = ap.parse_args()
     tmp = args.keep or tempfile.mkdtemp(prefix='parity_lungseg_')
     os.makedirs(tmp, exist_ok=True)
@@ -127,6 +160,7 @@ def main():
         cases = [c for c in cases if c[0] in keep or os.path.basename(c[1]) in keep]
     py = sys.executable
     rows, bad = [], 0
+    todo = []
     for name, inp, _, anno in cases:
         if not os.path.exists(inp):
             print(f'skip {inp}: absent')
@@ -137,17 +171,15 @@ def main():
         work = os.path.join(tmp, key)
         os.makedirs(work, exist_ok=True)
         ref = os.path.join(args.oracle_cache, key) if args.oracle_cache else work
-        # The oracle's step1, prep and prep --luna in one process (one load, one step 1); each
-        # output folder gets the done.json that `oracle` then reads.
-        if not all(os.path.exists(os.path.join(ref, f, 'done.json'))
-                   for f in ('ref_step1', 'ref_dsb', 'ref_luna')):
-            cmd = [py, os.path.join(ROOT, 'scripts', 'oracle_grt123.py'), oin, ref, name,
-                   '--oracle', args.oracle] + (['--annotations', anno] if anno else [])
-            r, _ = run(cmd)
-            if r.returncode != 0:
-                rows.append((label, 'oracle', 'driver failed: ' + r.stderr.strip()[-80:], '', '', '', ''))
-                bad += 1
-                continue
+        todo.append((name, inp, anno, oin, label, work, ref))
+    # The oracle first, `--jobs` scans at a time (it is single-threaded; lungprep runs alone
+    # afterwards so its timings are not disturbed). Biggest inputs first.
+    failed = run_oracles(todo, py, args)
+    for name, inp, anno, oin, label, work, ref in todo:
+        if label in failed:
+            rows.append((label, 'oracle', 'driver failed: ' + failed[label], '', '', '', ''))
+            bad += 1
+            continue
         # step1
         rc, _, err = oracle([py, args.oracle, 'step1', oin, os.path.join(ref, 'ref_step1')],
                             os.path.join(ref, 'ref_step1'), True)
@@ -215,7 +247,7 @@ def main():
                          f'{t_r:.3f} ({t_o / t_r:.0f}x)'))
         # zuidhof
         rc, out, _ = oracle([py, args.oracle, 'zuidhof', oin, os.path.join(ref, 'ref_z')],
-                            os.path.join(ref, 'ref_z'), args.oracle_cache)
+                            os.path.join(ref, 'ref_z'), True)
         zt_o = json.loads(out.strip().splitlines()[-1])['segment_lung_mask'] if rc == 0 else None
         r2, _ = run([args.bin, 'zuidhof', inp, os.path.join(work, 'our_z')])
         if rc == 0 and r2.returncode == 0:

@@ -447,3 +447,61 @@ fn zuidhof_and_info_run() {
     let j: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
     assert_eq!(j["shape"], serde_json::json!([53, 128, 128]));
 }
+
+/// The annotations file is checked before any case runs (issue 16, point 4).
+#[test]
+fn annotations_are_checked_up_front() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small_phantom(tmp.path(), "s");
+    let prep = |annos: &Path, out: &str| {
+        bin()
+            .arg("prep")
+            .arg(&small)
+            .arg("-o")
+            .arg(tmp.path().join(out))
+            .arg("--annotations")
+            .arg(annos)
+            .output()
+            .unwrap()
+    };
+    // A missing file: exit 2 at once, no case ran, no report.
+    let r = prep(&tmp.path().join("nope.csv"), "o1");
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("nope.csv"));
+    assert!(!tmp.path().join("o1").join("report.csv").exists());
+    // Missing columns are named.
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(&bad, "seriesuid,coordX,coordY\ns,1,2\n").unwrap();
+    let r = prep(&bad, "o2");
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains("missing column(s) coordZ, diameter_mm"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("o2").join("report.csv").exists());
+    // A bad value in any row fails the run before it starts, whatever case it names.
+    std::fs::write(
+        &bad,
+        "seriesuid,coordX,coordY,coordZ,diameter_mm\nother,1,x,3,4\n",
+    )
+    .unwrap();
+    let r = prep(&bad, "o3");
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("row 2"));
+    // Rows naming no case are listed in one warning; the case still runs.
+    let good = tmp.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "seriesuid,coordX,coordY,coordZ,diameter_mm\nghost,1,2,3,4\ns,0,0,0,5\n",
+    )
+    .unwrap();
+    let r = prep(&good, "o4");
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("1 row(s) of 1 seriesuid(s) match no case and are not used: ghost"),
+        "{err}"
+    );
+    assert!(!err.contains("not used: ghost, s"), "{err}");
+}

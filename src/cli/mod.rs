@@ -1,5 +1,6 @@
 //! The subcommands of the `lungprep` binary.
 
+pub mod annotations;
 pub mod histogram;
 pub mod info;
 pub mod input;

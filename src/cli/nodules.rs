@@ -97,7 +97,10 @@ fn batch(args: &NoduleArgs) -> CliResult<usize> {
         tracing::warn!("{s}");
     }
     // Fails early on an unreadable or malformed annotations file.
-    read_annotations(&args.annotations, "").map_err(msg)?;
+    let names = found.cases.iter().map(|c| c.name.as_str());
+    if let Some(w) = super::annotations::check(&args.annotations, names)? {
+        tracing::warn!("{w}");
+    }
     std::fs::create_dir_all(&args.outdir)
         .map_err(|e| format!("{}: {}", args.outdir.display(), msg(e)))?;
     let limits = Limits::new(args.timeout, args.max_memory, 1);

@@ -243,6 +243,12 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
     for s in &found.skipped {
         tracing::warn!("{s}");
     }
+    if let Some(p) = &args.annotations {
+        let names = found.cases.iter().map(|c| c.name.as_str());
+        if let Some(w) = super::annotations::check(p, names).map_err(Stop::Usage)? {
+            tracing::warn!("{w}");
+        }
+    }
     let hash = options_hash(args).map_err(Stop::Usage)?;
     let list_hash = case_list_hash(&found);
     let cases_total = found.cases.len() + found.rejected.len();

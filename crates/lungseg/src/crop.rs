@@ -39,28 +39,50 @@ pub struct Annotation {
     pub diameter_mm: f64,
 }
 
-/// The rows of a LUNA16 `annotations.csv` whose `seriesuid` is `name`.
+/// The columns a LUNA16 `annotations.csv` must have.
+pub const ANNOTATION_COLUMNS: [&str; 5] =
+    ["seriesuid", "coordX", "coordY", "coordZ", "diameter_mm"];
+
+/// The rows of a LUNA16 `annotations.csv` whose `seriesuid` is `name` (grt123 reads only
+/// those: a bad value in another series' row does not matter here).
 pub fn read_annotations(path: &Path, name: &str) -> Result<Vec<Annotation>> {
+    Ok(annotation_rows(path, Some(name))?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect())
+}
+
+/// Every row of a LUNA16 `annotations.csv` as `(seriesuid, annotation)`, each value checked:
+/// what a batch reads once, before any case runs, so a bad file fails at once.
+pub fn read_annotation_table(path: &Path) -> Result<Vec<(String, Annotation)>> {
+    annotation_rows(path, None)
+}
+
+fn annotation_rows(path: &Path, only: Option<&str>) -> Result<Vec<(String, Annotation)>> {
     let err = |e: &dyn std::fmt::Display| Error::Annotations(format!("{}: {e}", path.display()));
     let mut reader = csv::Reader::from_path(path).map_err(|e| err(&e))?;
     let headers = reader.headers().map_err(|e| err(&e))?.clone();
-    let col = |n: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim() == n)
-            .ok_or_else(|| err(&format!("no column {n}")))
-    };
-    let (uid, cx, cy, cz, dia) = (
-        col("seriesuid")?,
-        col("coordX")?,
-        col("coordY")?,
-        col("coordZ")?,
-        col("diameter_mm")?,
-    );
+    let col = |n: &str| headers.iter().position(|h| h.trim() == n);
+    let cols: Vec<Option<usize>> = ANNOTATION_COLUMNS.iter().map(|n| col(n)).collect();
+    let missing: Vec<&str> = ANNOTATION_COLUMNS
+        .iter()
+        .zip(&cols)
+        .filter(|(_, c)| c.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+    if !missing.is_empty() {
+        return Err(err(&format!(
+            "missing column(s) {} (a LUNA16 annotations.csv has {})",
+            missing.join(", "),
+            ANNOTATION_COLUMNS.join(", ")
+        )));
+    }
+    let c: Vec<usize> = cols.into_iter().flatten().collect();
     let mut out = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| err(&e))?;
-        if row.get(uid).map(str::trim) != Some(name) {
+        let uid = row.get(c[0]).unwrap_or("").trim();
+        if only.is_some_and(|n| n != uid) {
             continue;
         }
         let num = |c: usize| -> Result<f64> {
@@ -79,10 +101,11 @@ pub fn read_annotations(path: &Path, name: &str) -> Result<Vec<Annotation>> {
                 })
             }
         };
-        out.push(Annotation {
-            world_xyz: [num(cx)?, num(cy)?, num(cz)?],
-            diameter_mm: num(dia)?,
-        });
+        let a = Annotation {
+            world_xyz: [num(c[1])?, num(c[2])?, num(c[3])?],
+            diameter_mm: num(c[4])?,
+        };
+        out.push((uid.to_string(), a));
     }
     Ok(out)
 }
@@ -221,6 +244,21 @@ mod tests {
             "{e}"
         );
         assert_eq!(read_annotations(&f, "t").unwrap().len(), 1);
+        // The whole-table read a batch makes up front sees the bad row whatever the case.
+        let e = read_annotation_table(&f).unwrap_err();
+        assert!(matches!(e, Error::NonFiniteAnnotation { row: 2, .. }));
+        std::fs::write(&f, "seriesuid,coordX,coordZ\ns,1,3\n").unwrap();
+        let e = read_annotation_table(&f).unwrap_err().to_string();
+        assert!(e.contains("missing column(s) coordY, diameter_mm"), "{e}");
+        std::fs::write(
+            &f,
+            "seriesuid,coordX,coordY,coordZ,diameter_mm\ns,1,2,3,4\nt,5,6,7,8\n",
+        )
+        .unwrap();
+        let t = read_annotation_table(&f).unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[1].0, "t");
+        assert_eq!(t[1].1.world_xyz, [5.0, 6.0, 7.0]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -78,7 +78,8 @@ pub mod zuidhof;
 pub use analysis::{all_slice_analysis, select_lungs, Selection};
 pub use binarize::binarize_per_slice;
 pub use crop::{
-    annotation_labels, annotation_labels_world, crop_box, read_annotations, Annotation, CropBox,
+    annotation_labels, annotation_labels_world, crop_box, read_annotation_table, read_annotations,
+    Annotation, CropBox, ANNOTATION_COLUMNS,
 };
 pub use error::{Error, Result};
 pub use fill::{fill_2d_hole, fill_hole};
