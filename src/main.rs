@@ -17,9 +17,13 @@ static GLOBAL: alloc::HugePages = alloc::HugePages;
 struct Args {
     #[command(subcommand)]
     command: Command,
-    /// Log more (repeat for debug).
+    /// Log more: -v adds lungprep's debug lines, -vv every library's (the JPEG 2000 decoder's
+    /// per-slice INFO lines included). RUST_LOG, when set, overrides both.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
+    /// Print errors only (no progress, no warnings).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,9 +141,13 @@ enum Command {
 fn main() -> ExitCode {
     alloc::retain_freed_memory();
     let args = Args::parse();
-    let level = match args.verbose {
-        0 => "info",
-        1 => "debug",
+    cli::QUIET.store(args.quiet, std::sync::atomic::Ordering::Relaxed);
+    // Other crates' INFO lines (three per slice from the JPEG 2000 decoder) only with -vv.
+    let level = match (args.quiet, args.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn,lungprep=info",
+        (false, 1) => "warn,lungprep=debug",
+        (false, 2) => "debug",
         _ => "trace",
     };
     let logs = tracing_subscriber::fmt()

@@ -505,3 +505,40 @@ fn annotations_are_checked_up_front() {
     );
     assert!(!err.contains("not used: ghost, s"), "{err}");
 }
+
+/// Without a terminal, a line per finished case; `-q` prints nothing on success; an error
+/// names the user's path once, never a temporary file (issue 16, point 2).
+#[test]
+fn console_lines_and_error_messages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let small = small_phantom(tmp.path(), "s");
+    let r = bin()
+        .arg("prep")
+        .arg(&small)
+        .arg("-o")
+        .arg(tmp.path().join("o"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(err.contains("s: ok ("), "{err}");
+    assert!(!err.contains("Dsb"), "{err}");
+    let r = bin()
+        .args(["-q", "prep"])
+        .arg(&small)
+        .arg("-o")
+        .arg(tmp.path().join("o2"))
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    assert_eq!(String::from_utf8_lossy(&r.stderr), "");
+    let out = tmp.path().join("nodir").join("o.nii.gz");
+    let r = bin().arg("convert").arg(&small).arg(&out).output().unwrap();
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(!r.status.success());
+    assert!(err.contains(&*out.to_string_lossy()), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    for bad in [".tmp-", "at path", "Error {", "kind:"] {
+        assert!(!err.contains(bad), "{bad:?} in {err}");
+    }
+}

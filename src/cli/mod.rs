@@ -21,6 +21,9 @@ pub mod montage;
 pub mod nodules;
 pub mod slicewise;
 
+/// Set by `-q`: no progress bar (errors still print).
+pub static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Errors of the binary: a message with its cause chain already rendered.
 pub type CliResult<T> = Result<T, String>;
 

@@ -353,15 +353,18 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
         .collect();
     report::update(&report_path, &rejected, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
     tracing::info!(
-        "{} case(s) → {} (preset {:?}, {} job(s), {:.0} s and {} MB per case)",
+        "{} case(s) → {} (preset {}, {} job(s), {:.0} s and {} MB per case)",
         cases.len(),
         args.outdir.display(),
-        args.preset,
+        preset,
         args.jobs.max(1),
         limits.timeout.as_secs_f64(),
         limits.max_memory >> 20
     );
     let bar = ProgressBar::new(cases.len() as u64);
+    if super::QUIET.load(Ordering::Relaxed) {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed_precise} eta {eta} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -401,11 +404,15 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
                 };
                 stamp(&mut row);
                 let status = report::get(&row, "status").unwrap_or("error").to_string();
+                let secs = report::get(&row, "total_s").unwrap_or("").to_string();
                 if is_failure(&status) {
                     let error = report::get(&row, "error").unwrap_or("");
                     bar.suspend(|| eprintln!("{status}: {}: {error}", case.name));
+                } else if bar.is_hidden() {
+                    // No progress bar (stderr is not a terminal): a line per finished case.
+                    tracing::info!("{}: {status} ({secs} s)", case.name);
                 } else {
-                    tracing::debug!("{}: {status}", case.name);
+                    tracing::debug!("{}: {status} ({secs} s)", case.name);
                 }
                 *counts
                     .lock()

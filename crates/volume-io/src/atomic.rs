@@ -44,7 +44,10 @@ fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o666));
     }
+    // tempfile's error names the temporary file and drops the OS error code: when the folder
+    // itself is the problem, its own error says so plainly.
     b.tempfile_in(dir)
+        .map_err(|e| std::fs::read_dir(dir).err().unwrap_or_else(|| bare(e)))
 }
 
 /// Writes `path` through `fill`, atomically. Errors name `path`, never the temporary file.
@@ -65,8 +68,17 @@ where
     drop(file);
     tmp_path
         .persist(path)
-        .map_err(|e| Error::io(path, e.error))?;
+        .map_err(|e| Error::io(path, bare(e.error)))?;
     Ok(())
+}
+
+/// The OS error alone: tempfile adds the temporary file's name ("… at path
+/// \"/x/.o.nii.gz.tmp-…\""), which means nothing to the user; the caller names `path`.
+fn bare(e: std::io::Error) -> std::io::Error {
+    match e.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::from(e.kind()),
+    }
 }
 
 /// Writes `bytes` to `path` atomically.
@@ -90,6 +102,16 @@ mod tests {
         assert_eq!(temp_owner(".a.tmp-12-"), None);
         assert_eq!(temp_owner(".report.csv.tmp-42-7"), Some(42));
         assert_eq!(temp_owner(".report.csv.tmp-42-a8Zk3Q"), Some(42));
+    }
+
+    #[test]
+    fn errors_name_the_output_not_the_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("nodir").join("o.nii.gz");
+        let e = write_bytes(&p, b"abc").unwrap_err().to_string();
+        assert!(e.contains("o.nii.gz"), "{e}");
+        assert!(!e.contains(".tmp-") && !e.contains("at path"), "{e}");
+        assert_eq!(e.matches("No such file or directory").count(), 1, "{e}");
     }
 
     #[test]
