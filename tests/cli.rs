@@ -542,3 +542,104 @@ fn console_lines_and_error_messages() {
         assert!(!err.contains(bad), "{bad:?} in {err}");
     }
 }
+
+/// One discovery rule (issue 16, point 3): a folder holding two series is two cases for `prep`
+/// and `info` alike, `--series` picks one without failing the other, and the LUNA16
+/// `subsetN/*.mhd` layout is a batch.
+#[test]
+fn one_case_per_series_and_the_luna16_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    // LUNA16 layout from phantoms (no ../shared needed).
+    for (sub, uid) in [("subset0", "1.2.3"), ("subset1", "4.5.6")] {
+        std::fs::create_dir_all(tmp.path().join("luna").join(sub)).unwrap();
+        let p = tmp.path().join("luna").join(sub).join(format!("{uid}.mhd"));
+        let r = bin().args(["phantom", "--small"]).arg(&p).output().unwrap();
+        assert!(r.status.success());
+    }
+    let luna = tmp.path().join("luna");
+    let r = bin()
+        .arg("prep")
+        .arg(&luna)
+        .arg("-o")
+        .arg(tmp.path().join("lo"))
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success());
+    let names: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(names, ["1.2.3", "4.5.6"], "{out}");
+    let r = bin().arg("info").arg(&luna).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(j["cases"].as_array().unwrap().len(), 2, "{j}");
+
+    let a0002 = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dicom/lung_dx_a0002");
+    if !a0002.is_dir() {
+        eprintln!(
+            "skipping the two-series part: {} is absent",
+            a0002.display()
+        );
+        return;
+    }
+    // Both series of lung_dx_a0002 in one flat folder.
+    let mix = tmp.path().join("mix");
+    std::fs::create_dir(&mix).unwrap();
+    for sub in ["b40f", "b70f"] {
+        for e in std::fs::read_dir(a0002.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            let n = format!("{sub}_{}", p.file_name().unwrap().to_string_lossy());
+            std::os::unix::fs::symlink(&p, mix.join(n)).unwrap();
+        }
+    }
+    let dry = |extra: &[&str]| {
+        bin()
+            .arg("prep")
+            .arg(&mix)
+            .arg("-o")
+            .arg(tmp.path().join("mo"))
+            .arg("--dry-run")
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let r = dry(&[]);
+    let out = String::from_utf8_lossy(&r.stdout).to_string();
+    let names: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(names, ["mix_2", "mix_3"], "{out}");
+    let r = bin().arg("info").arg(&mix).output().unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let cases = j["cases"].as_array().unwrap();
+    let info_names: Vec<&str> = cases.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(info_names, names);
+    // --series selects the case holding it; the other is left out, not failed.
+    let uid = cases[1]["series_uid"].as_str().unwrap();
+    let r = dry(&["--series", uid]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success());
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("mix_3\t"), "{out}");
+    let r = dry(&["--series", "1.2.3.4"]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains(uid));
+    // And the cases run: each is the series read on its own.
+    let r = bin()
+        .arg("prep")
+        .arg(&mix)
+        .arg("-o")
+        .arg(tmp.path().join("mo"))
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let one = bin()
+        .arg("prep")
+        .arg(a0002.join("b40f"))
+        .arg("-o")
+        .arg(tmp.path().join("b40f"))
+        .output()
+        .unwrap();
+    assert!(one.status.success());
+    assert_eq!(
+        std::fs::read(tmp.path().join("mo/mix_3_clean.npy")).unwrap(),
+        std::fs::read(tmp.path().join("b40f/b40f_clean.npy")).unwrap()
+    );
+}

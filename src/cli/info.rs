@@ -57,6 +57,7 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
             j["canonical"] = canonical_json(v).0;
             j
         }
+        Some(p) if series.is_none() && p.is_dir() && !single_case(p)? => cases_json(p)?,
         Some(p) => {
             super::input::check_input(p)?;
             let v = volume_io::read(
@@ -99,6 +100,35 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
     };
     super::out(&serde_json::to_string_pretty(&out).map_err(msg)?);
     Ok(())
+}
+
+/// Whether `prep` would make exactly one case of folder `dir` (then `info` describes the scan).
+fn single_case(dir: &Path) -> CliResult<bool> {
+    let d = super::input::discover(&[dir.to_path_buf()], false)?;
+    Ok(d.cases.len() == 1 && d.cases[0].series.is_none() && d.rejected.is_empty())
+}
+
+/// The cases `prep` would make of folder `dir`, the same discovery rule, for a folder that is
+/// a batch or holds several series.
+fn cases_json(dir: &Path) -> CliResult<Value> {
+    let d = super::input::discover(&[dir.to_path_buf()], false)?;
+    let cases: Vec<Value> = d
+        .cases
+        .iter()
+        .map(|c| json!({"name": c.name, "source": c.source.display(), "series_uid": c.series}))
+        .collect();
+    let rejected: Vec<Value> = d
+        .rejected
+        .iter()
+        .map(|r| json!({"name": r.name, "input": r.input.display().to_string(), "why": r.why}))
+        .collect();
+    Ok(json!({
+        "input": dir.display().to_string(),
+        "cases": cases,
+        "rejected": rejected,
+        "skipped": d.skipped,
+        "hint": "each case is a scan: `lungprep info SOURCE [--series UID]` describes one",
+    }))
 }
 
 /// Writes a scan in the format named by `output`'s extension, keeping its element type.

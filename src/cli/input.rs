@@ -16,6 +16,8 @@ pub struct Case {
     pub name: String,
     /// Where it comes from.
     pub source: Source,
+    /// The series it is, when its folder holds several (one case per series).
+    pub series: Option<String>,
 }
 
 /// A scan on disk or the built-in phantom.
@@ -183,7 +185,70 @@ fn file_case(p: &Path) -> Case {
     Case {
         name: file_stem(p),
         source: Source::Path(p.to_path_buf()),
+        series: None,
     }
+}
+
+/// A series with fewer files than this is not a case of its own (a localizer, a dose report,
+/// a file whose SeriesInstanceUID is corrupt): reading the folder picks the main series and
+/// warns, naming it.
+pub const MIN_SERIES_FILES: usize = 10;
+
+/// The cases of a DICOM folder: one, or one per series when it holds several of at least
+/// [`MIN_SERIES_FILES`] files, named `FOLDER_SERIESNUMBER` (`FOLDER_UIDSUFFIX` when numbers are
+/// absent or clash). A folder whose headers cannot be scanned stays one case: reading it
+/// reports why.
+fn dicom_cases(dir: &Path) -> Vec<Case> {
+    let name = file_stem(dir);
+    let whole = || Case {
+        name: name.clone(),
+        source: Source::Path(dir.to_path_buf()),
+        series: None,
+    };
+    let series = match volume_io::dicom::scan_series(dir) {
+        Ok(s) => s,
+        Err(_) => return vec![whole()],
+    };
+    let series: Vec<_> = series
+        .into_iter()
+        .filter(|s| s.files.len() >= MIN_SERIES_FILES)
+        .collect();
+    if series.len() < 2 {
+        return vec![whole()];
+    }
+    let numbers: Vec<Option<i64>> = series.iter().map(|s| s.series_number).collect();
+    let unique = numbers
+        .iter()
+        .all(|n| n.is_some() && numbers.iter().filter(|m| *m == n).count() == 1);
+    let mut cases: Vec<Case> = series
+        .iter()
+        .map(|s| {
+            let tag = match (unique, s.series_number) {
+                (true, Some(n)) => n.to_string(),
+                _ => uid_suffix(&s.uid),
+            };
+            Case {
+                name: format!("{name}_{tag}"),
+                source: Source::Path(dir.to_path_buf()),
+                series: Some(s.uid.clone()),
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| a.name.cmp(&b.name));
+    if cases.windows(2).any(|w| w[0].name == w[1].name) {
+        // UIDs that differ only before their last component: the whole UID, then.
+        for c in &mut cases {
+            c.name = format!("{name}_{}", c.series.as_deref().unwrap_or(""));
+        }
+    }
+    cases
+}
+
+/// The last component of a UID (the part that differs between series of one study).
+fn uid_suffix(uid: &str) -> String {
+    let last = uid.rsplit('.').next().unwrap_or(uid);
+    let tail: String = last.chars().rev().take(12).collect();
+    tail.chars().rev().collect()
 }
 
 fn reject(d: &mut Discovery, p: &Path, why: String) {
@@ -227,11 +292,8 @@ fn discover_dir(input: &Path, follow: bool, d: &mut Discovery) -> CliResult<()> 
         }
     }
     if files.iter().any(|p| is_dicom_file(p)) {
-        // A DICOM series folder.
-        d.cases.push(Case {
-            name: file_stem(input),
-            source: Source::Path(input.to_path_buf()),
-        });
+        // A DICOM series folder (or several series in one folder).
+        d.cases.extend(dicom_cases(input));
         return Ok(());
     }
     let vols: Vec<&PathBuf> = files
@@ -248,10 +310,7 @@ fn discover_dir(input: &Path, follow: bool, d: &mut Discovery) -> CliResult<()> 
     if !batch {
         match contents.into_iter().next() {
             // One sub-folder holding DICOM (at any depth): the input is one patient folder.
-            Some(Content::Dicom) => d.cases.push(Case {
-                name: file_stem(input),
-                source: Source::Path(input.to_path_buf()),
-            }),
+            Some(Content::Dicom) => d.cases.extend(dicom_cases(input)),
             Some(Content::Nothing(why)) => reject(d, input, why),
             Some(Content::Volumes(_)) => {}
             None => reject(
@@ -270,10 +329,7 @@ fn discover_dir(input: &Path, follow: bool, d: &mut Discovery) -> CliResult<()> 
     d.cases.extend(vols.iter().map(|p| file_case(p)));
     for (sub, c) in dirs.iter().zip(contents) {
         match c {
-            Content::Dicom => d.cases.push(Case {
-                name: file_stem(sub),
-                source: Source::Path(sub.clone()),
-            }),
+            Content::Dicom => d.cases.extend(dicom_cases(sub)),
             Content::Volumes(v) => d.cases.extend(v.iter().map(|p| file_case(p))),
             Content::Nothing(why) => reject(d, sub, why),
         }
@@ -291,6 +347,56 @@ fn sorted_entries(dir: &Path) -> CliResult<Vec<PathBuf>> {
     Ok(v)
 }
 
+/// The cases that hold series `uid` (`--series` in a batch): the other cases are left out,
+/// not failed. An error names the series found when no case holds it.
+pub fn select_series(d: Discovery, uid: &str) -> CliResult<Discovery> {
+    let mut found: Vec<String> = Vec::new();
+    let mut keep = Vec::new();
+    for c in d.cases {
+        let holds = match (&c.series, &c.source) {
+            (Some(s), _) => {
+                found.push(s.clone());
+                s == uid
+            }
+            (None, Source::Path(p)) if p.is_dir() => {
+                let uids: Vec<String> = volume_io::dicom::scan_series(p)
+                    .map(|v| v.into_iter().map(|s| s.uid).collect())
+                    .unwrap_or_default();
+                let hit = uids.iter().any(|u| u == uid);
+                found.extend(uids);
+                hit
+            }
+            _ => false,
+        };
+        if holds {
+            keep.push(c);
+        }
+    }
+    if keep.is_empty() {
+        found.sort();
+        found.dedup();
+        let shown: Vec<&str> = found.iter().take(10).map(String::as_str).collect();
+        return Err(format!(
+            "--series {uid}: no case holds that series; series found: {}{}",
+            if shown.is_empty() {
+                "none".to_string()
+            } else {
+                shown.join(", ")
+            },
+            if found.len() > 10 {
+                format!(" and {} more", found.len() - 10)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    Ok(Discovery {
+        cases: keep,
+        rejected: Vec::new(),
+        skipped: d.skipped,
+    })
+}
+
 /// The cases in the inputs.
 ///
 /// A scan (DICOM folder or volume file) is one case. In a batch folder every volume file is a
@@ -304,6 +410,7 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> CliResult<Discovery> {
         d.cases.push(Case {
             name: "phantom".into(),
             source: Source::Phantom,
+            series: None,
         });
         return Ok(d);
     }
@@ -327,7 +434,11 @@ pub fn discover(inputs: &[PathBuf], follow: bool) -> CliResult<Discovery> {
     let mut dup = Vec::new();
     d.cases.retain(|c| match &c.source {
         Source::Path(p) => {
-            let fresh = seen.insert(fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+            let key = (
+                fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                c.series.clone(),
+            );
+            let fresh = seen.insert(key);
             if !fresh {
                 dup.push(format!(
                     "{}: skipped (the same scan as another case)",

@@ -52,6 +52,7 @@ pub fn read(path: &Path) -> CliResult<Vec<Case>> {
         cases.push(Case {
             name: name.to_string(),
             source: Source::Path(if p.is_absolute() { p } else { base.join(p) }),
+            series: None,
         });
     }
     if cases.is_empty() {

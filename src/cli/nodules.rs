@@ -140,6 +140,7 @@ fn batch(args: &NoduleArgs) -> CliResult<usize> {
         let job = Case {
             name: format!("{first}:{uid}"),
             source: case.source.clone(),
+            series: case.series.clone(),
         };
         let r = worker::run(&job, &cargs, limits, &|l| eprintln!("{uid}: {l}"));
         let status = report::get(&r, "status").unwrap_or("crashed").to_string();

@@ -240,6 +240,10 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
         },
         None => discover(&args.inputs, args.follow_links).map_err(Stop::Usage)?,
     };
+    let found = match &args.series {
+        Some(uid) => super::input::select_series(found, uid).map_err(Stop::Usage)?,
+        None => found,
+    };
     for s in &found.skipped {
         tracing::warn!("{s}");
     }
@@ -273,8 +277,13 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect();
+            let series = c
+                .series
+                .as_ref()
+                .map(|s| format!(" (series {s})"))
+                .unwrap_or_default();
             super::out(&format!(
-                "{}\t{}\t{}",
+                "{}\t{}{series}\t{}",
                 c.name,
                 c.source.display(),
                 files.join(" ")
@@ -625,7 +634,7 @@ fn run_case(
     let t0 = Instant::now();
     let spacing = args.geo.spacing.map(|s| s.0);
     let opts = volume_io::ReadOptions {
-        series_uid: args.series.clone(),
+        series_uid: case.series.clone().or_else(|| args.series.clone()),
         max_bytes: Some(max_bytes),
         skip_bad_slices: args.skip_bad_slices,
         ..Default::default()

@@ -100,6 +100,9 @@ pub struct Job {
     pub name: String,
     /// The scan; `None` is the phantom.
     pub source: Option<PathBuf>,
+    /// The series of a folder holding several.
+    #[serde(default)]
+    pub series: Option<String>,
 }
 
 impl Job {
@@ -111,6 +114,7 @@ impl Job {
                 Source::Path(p) => Some(p.clone()),
                 Source::Phantom => None,
             },
+            series: case.series.clone(),
         }
     }
 
@@ -119,6 +123,7 @@ impl Job {
         Case {
             name: self.name,
             source: self.source.map_or(Source::Phantom, Source::Path),
+            series: self.series,
         }
     }
 }
