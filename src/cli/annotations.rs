@@ -36,14 +36,11 @@ fn unmatched_warning(path: &Path, uids: &[&str], rows: usize) -> Option<String> 
     if uids.is_empty() {
         return None;
     }
-    let mut named = uids[..uids.len().min(SHOWN)].join(", ");
-    if uids.len() > SHOWN {
-        named.push_str(&format!(" and {} more", uids.len() - SHOWN));
-    }
     Some(format!(
-        "{}: {rows} row(s) of {} seriesuid(s) match no case and are not used: {named}",
+        "{}: {rows} row(s) of {} seriesuid(s) match no case and are not used: {}",
         path.display(),
-        uids.len()
+        uids.len(),
+        super::first_of(uids, SHOWN)
     ))
 }
 

@@ -49,16 +49,21 @@ fn canonical_json(v: AnyVolume) -> (Value, Value) {
 /// Prints the geometry of a scan (the phantom when `input` is `None`) and, for DICOM
 /// folders, every series found.
 pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
-    let out = match input {
-        None => {
+    // A folder that is not one scan: the cases prep would make of it (one discovery pass).
+    let listing = match input {
+        Some(p) if series.is_none() && p.is_dir() => cases_json(p)?,
+        _ => None,
+    };
+    let out = match (listing, input) {
+        (Some(cases), _) => cases,
+        (None, None) => {
             let v = phantom::chest_phantom(&phantom::PhantomOptions::default());
             let v = AnyVolume::I16(v);
             let mut j = volume_json("<phantom>", &v);
             j["canonical"] = canonical_json(v).0;
             j
         }
-        Some(p) if series.is_none() && p.is_dir() && !single_case(p)? => cases_json(p)?,
-        Some(p) => {
+        (None, Some(p)) => {
             super::input::check_input(p)?;
             let v = volume_io::read(
                 p,
@@ -102,16 +107,14 @@ pub fn info(input: Option<&Path>, series: Option<String>) -> CliResult<()> {
     Ok(())
 }
 
-/// Whether `prep` would make exactly one case of folder `dir` (then `info` describes the scan).
-fn single_case(dir: &Path) -> CliResult<bool> {
+/// The cases `prep` would make of folder `dir`, by the same discovery rule, when that is not
+/// exactly one case (a batch, or a folder holding several series); `None` when `dir` is one
+/// scan, which `info` then describes.
+fn cases_json(dir: &Path) -> CliResult<Option<Value>> {
     let d = super::input::discover(&[dir.to_path_buf()], false)?;
-    Ok(d.cases.len() == 1 && d.cases[0].series.is_none() && d.rejected.is_empty())
-}
-
-/// The cases `prep` would make of folder `dir`, the same discovery rule, for a folder that is
-/// a batch or holds several series.
-fn cases_json(dir: &Path) -> CliResult<Value> {
-    let d = super::input::discover(&[dir.to_path_buf()], false)?;
+    if d.cases.len() == 1 && d.cases[0].series.is_none() && d.rejected.is_empty() {
+        return Ok(None);
+    }
     let cases: Vec<Value> = d
         .cases
         .iter()
@@ -122,13 +125,13 @@ fn cases_json(dir: &Path) -> CliResult<Value> {
         .iter()
         .map(|r| json!({"name": r.name, "input": r.input.display().to_string(), "why": r.why}))
         .collect();
-    Ok(json!({
+    Ok(Some(json!({
         "input": dir.display().to_string(),
         "cases": cases,
         "rejected": rejected,
         "skipped": d.skipped,
         "hint": "each case is a scan: `lungprep info SOURCE [--series UID]` describes one",
-    }))
+    })))
 }
 
 /// Writes a scan in the format named by `output`'s extension, keeping its element type.

@@ -375,18 +375,13 @@ pub fn select_series(d: Discovery, uid: &str) -> CliResult<Discovery> {
     if keep.is_empty() {
         found.sort();
         found.dedup();
-        let shown: Vec<&str> = found.iter().take(10).map(String::as_str).collect();
+        let found: Vec<&str> = found.iter().map(String::as_str).collect();
         return Err(format!(
-            "--series {uid}: no case holds that series; series found: {}{}",
-            if shown.is_empty() {
+            "--series {uid}: no case holds that series; series found: {}",
+            if found.is_empty() {
                 "none".to_string()
             } else {
-                shown.join(", ")
-            },
-            if found.len() > 10 {
-                format!(" and {} more", found.len() - 10)
-            } else {
-                String::new()
+                super::first_of(&found, 10)
             }
         ));
     }

@@ -43,6 +43,15 @@ pub fn msg(e: impl std::error::Error) -> String {
     s
 }
 
+/// `items` joined with ", ", the first `shown` of them, then "and N more".
+pub fn first_of(items: &[&str], shown: usize) -> String {
+    let mut s = items[..items.len().min(shown)].join(", ");
+    if items.len() > shown {
+        s.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    s
+}
+
 /// Prints a line on stdout; a closed pipe (`| head`) ends quietly instead of panicking.
 pub fn out(line: &str) {
     use std::io::Write;
