@@ -74,6 +74,31 @@ mod tests {
         assert!(w.ends_with("u8, u9 and 3 more"), "{w}");
     }
 
+    /// Truncated and bit-flipped files give a result or a typed error, never a panic.
+    #[test]
+    fn hostile_files_do_not_panic() {
+        let good =
+            b"seriesuid,coordX,coordY,coordZ,diameter_mm\n1.2.3,-10.5,20,30.25,6\n4.5,1,2,3,4\n";
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.csv");
+        for cut in 0..good.len() {
+            std::fs::write(&p, &good[..cut]).unwrap();
+            let _ = check(&p, ["1.2.3"]);
+        }
+        for i in 0..good.len() {
+            for bit in 0..8 {
+                let mut b = good.to_vec();
+                b[i] ^= 1 << bit;
+                std::fs::write(&p, &b).unwrap();
+                if let Ok(Some(w)) = check(&p, ["1.2.3"]) {
+                    assert!(w.contains("match no case"), "{w}");
+                }
+            }
+        }
+        std::fs::write(&p, [0xffu8, 0xfe, 0, 0x80, b'\n', 0xc3]).unwrap();
+        assert!(check(&p, ["a"]).is_err());
+    }
+
     #[test]
     fn missing_file_and_columns_fail() {
         let e = check(Path::new("/nonexistent/annotations.csv"), ["a"]).unwrap_err();
