@@ -2,20 +2,17 @@
 //! drawn with plotters, with numpy.histogram's exact counts and edges.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::Instant;
 
 use lungprep::hu::{histogram, Histogram};
 use plotters::prelude::*;
-use plotters::style::{register_font, FontStyle};
 use serde_json::json;
 
 use super::input::write_atomic;
+use super::picture::{encode_png, font};
 use super::run::load_zuidhof;
 use super::{msg, CliResult};
 
-/// DejaVu Sans, shipped with the project: no system font libraries needed.
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 /// Picture size (matplotlib's default figure, 6.4 × 4.8 in at 100 dpi).
 const SIZE: (u32, u32) = (640, 480);
 /// matplotlib's colour `'c'` (cyan), the tutorial's bars.
@@ -80,15 +77,6 @@ fn write_csv(h: &Histogram, path: &Path) -> CliResult<()> {
     write_atomic(path, &bytes)
 }
 
-fn font() -> CliResult<()> {
-    static DONE: OnceLock<bool> = OnceLock::new();
-    if *DONE.get_or_init(|| register_font("sans-serif", FontStyle::Normal, FONT).is_ok()) {
-        Ok(())
-    } else {
-        Err("the bundled DejaVu Sans font could not be read".into())
-    }
-}
-
 /// Tick labels for counts: plain below 10 000, else with an SI suffix (k, M).
 fn count_label(v: &f64) -> String {
     let v = *v;
@@ -144,13 +132,5 @@ pub fn draw(h: &Histogram) -> CliResult<Vec<u8>> {
             .map_err(e)?;
         root.present().map_err(e)?;
     }
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, w, ht);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut writer = enc.write_header().map_err(msg)?;
-        writer.write_image_data(&rgb).map_err(msg)?;
-    }
-    Ok(out)
+    encode_png(w as usize, ht as usize, &rgb)
 }

@@ -5,6 +5,7 @@ pub mod histogram;
 pub mod info;
 pub mod input;
 pub mod outputs;
+pub mod picture;
 pub mod prep;
 pub mod qc;
 pub mod report;

@@ -7,6 +7,7 @@ use lungprep::lungseg::slicewise::{self, Stored};
 use lungprep::volume_io::{self, AnyVolume};
 use ndarray::{Array2, ArrayView3, Axis};
 
+use super::picture::encode_png;
 use super::{msg, CliResult};
 
 /// matplotlib's `bone` segment data `(x, y)` per channel (`_cm._bone_data`).
@@ -68,18 +69,6 @@ fn picture<T: Stored>(scan: &ArrayView3<T>) -> (usize, usize, Vec<u8>) {
     (w, h, rgb)
 }
 
-fn encode(w: usize, h: usize, rgb: &[u8]) -> CliResult<Vec<u8>> {
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, w as u32, h as u32);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut wr = enc.write_header().map_err(msg)?;
-        wr.write_image_data(rgb).map_err(msg)?;
-    }
-    Ok(out)
-}
-
 /// `lungprep montage INPUT OUT.png [--npy GRID.npy]` (`--npy`: the float64 grid the oracle
 /// returns, for parity).
 pub fn montage_cmd(input: &Path, out: &Path, npy: Option<&Path>) -> CliResult<()> {
@@ -92,7 +81,7 @@ pub fn montage_cmd(input: &Path, out: &Path, npy: Option<&Path>) -> CliResult<()
             volume_io::write_npy(&slicewise::montage(scan).view(), p).map_err(msg)?;
         }
         let (w, h, rgb) = picture(scan);
-        super::input::write_atomic(out, &encode(w, h, &rgb)?)?;
+        super::input::write_atomic(out, &encode_png(w, h, &rgb)?)?;
         tracing::info!("montage {w}×{h} → {}", out.display());
         Ok(())
     }

@@ -701,15 +701,44 @@ fn run_case(
         }
     }
     if args.qc {
-        let png = qc::render(
-            &vol.data.view(),
-            &s1.m1.view(),
-            &s1.m2.view(),
-            &loaded.spacing.get(),
-            &prepared.crop,
-        );
+        let lungs = row.lungs.as_ref();
+        let reasons = lungs.map_or_else(Vec::new, |l| l.reasons(row.two_lungs));
+        let volumes = lungs.map_or_else(String::new, |l| {
+            format!(
+                "right {:.0} mL, left {:.0} mL, total {:.2} L",
+                l.right_ml,
+                l.left_ml,
+                l.total_ml() / 1000.0
+            )
+        });
+        let [sz, sy, sx] = geometry.world.spacing;
+        let qc = qc::Qc {
+            title: format!(
+                "{}   preset {}   {} voxels (z, y, x) at {sz:.2} × {sy:.2} × {sx:.2} mm",
+                case.name,
+                format!("{:?}", args.preset).to_lowercase(),
+                row.shape.replace(' ', " × "),
+            ),
+            subtitle: if reasons.is_empty() {
+                volumes
+            } else {
+                format!("{volumes}   suspect: {}", reasons.join("; "))
+            },
+            alarm: !reasons.is_empty(),
+            hu: vol.data.view(),
+            m1: s1.m1.view(),
+            m2: s1.m2.view(),
+            m1_right: lungs.is_none_or(|l| l.m1_right),
+            grid: &geometry.world,
+            spacing: loaded.spacing.get(),
+            crop: &prepared.crop,
+            clean: prepared.clean.view(),
+            clean_grid: &prepared.grid,
+            labels: prepared.labels.view(),
+            nodules: &annotations,
+        };
         let p = args.outdir.join(format!("{}_qc.png", case.name));
-        png.and_then(|b| write_atomic(&p, &b))?;
+        write_atomic(&p, &qc.render()?)?;
     }
     row.seconds.push(("save", t.elapsed().as_secs_f64()));
     row.seconds.push(("total", t0.elapsed().as_secs_f64()));

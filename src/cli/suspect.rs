@@ -18,6 +18,8 @@ pub struct Lungs {
     pub right_ml: f64,
     /// Left lung volume, mL.
     pub left_ml: f64,
+    /// Whether the first mask (`m1`) is the right lung.
+    pub m1_right: bool,
     /// The faces of the scan's array (`z0 z1 y0 y1 x0 x1`, canonical layout) a mask touches.
     pub edges: Vec<&'static str>,
 }
@@ -84,6 +86,7 @@ pub fn measure(m1: &ArrayView3<bool>, m2: &ArrayView3<bool>, grid: &Grid) -> Lun
     Lungs {
         right_ml: ra.n as f64 * ml,
         left_ml: rb.n as f64 * ml,
+        m1_right: std::ptr::eq(ra, &a),
         edges,
     }
 }
@@ -165,6 +168,8 @@ mod tests {
                 let map = super::super::outputs::lungs_label_map(&m1.view(), &m2.view(), &g);
                 let right = map.iter().filter(|&&v| v == 1).count() as f64 * 0.5 / 1000.0;
                 assert!((l.right_ml - right).abs() < 1e-12, "flip {flip}");
+                let m1_is_a = std::ptr::eq(m1, &a);
+                assert_eq!(l.m1_right, m1_is_a != flip, "flip {flip}");
             }
         }
         b[[9, 0, 19]] = true;
@@ -177,6 +182,7 @@ mod tests {
         let l = |r: f64, left: f64| Lungs {
             right_ml: r,
             left_ml: left,
+            m1_right: true,
             edges: vec![],
         };
         assert!(l(2500.0, 2000.0).reasons(true).is_empty());
