@@ -24,6 +24,10 @@ struct Args {
     /// Print errors only (no progress, no warnings).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Threads per case (default: every core; RAYON_NUM_THREADS does the same). `prep -j J`
+    /// runs J cases at once, each with this many threads.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -141,6 +145,10 @@ enum Command {
 fn main() -> ExitCode {
     alloc::retain_freed_memory();
     let args = Args::parse();
+    if let Some(n) = args.threads {
+        // Set before any thread exists; rayon reads it, and worker processes inherit it.
+        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+    }
     cli::QUIET.store(args.quiet, std::sync::atomic::Ordering::Relaxed);
     // Other crates' INFO lines (three per slice from the JPEG 2000 decoder) only with -vv.
     let level = match (args.quiet, args.verbose) {

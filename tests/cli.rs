@@ -643,3 +643,29 @@ fn one_case_per_series_and_the_luna16_layout() {
         std::fs::read(tmp.path().join("b40f/b40f_clean.npy")).unwrap()
     );
 }
+
+#[test]
+fn threads_per_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_phantom(tmp.path(), "p");
+    let out = tmp.path().join("out");
+    let run = bin()
+        .args(["--threads", "1", "prep", "-q"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .env_remove("RAYON_NUM_THREADS")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(info["threads"], 1);
+    let zero = bin().args(["--threads", "0", "info"]).output().unwrap();
+    assert_eq!(zero.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&zero.stderr).contains("--threads"));
+}

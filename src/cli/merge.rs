@@ -28,6 +28,9 @@ pub struct RunInfo {
     pub host: String,
     /// grt123 preset.
     pub preset: String,
+    /// Threads per case (`--threads`, `RAYON_NUM_THREADS`, else the cores).
+    #[serde(default)]
+    pub threads: usize,
     /// The options hash every row of the report carries.
     pub options_hash: String,
     /// `K-of-N`, or empty for an unsharded run.
@@ -95,6 +98,7 @@ impl RunInfo {
                 .map(|h| h.trim().to_string())
                 .unwrap_or_default(),
             preset,
+            threads: rayon::current_num_threads(),
             options_hash,
             shard: shard.map(|s| s.to_string()).unwrap_or_default(),
             cases_total,
