@@ -669,3 +669,57 @@ fn threads_per_case() {
     assert_eq!(zero.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&zero.stderr).contains("--threads"));
 }
+
+/// Every reading command, on every kind of bad input: exit 1 and one line that names the file
+/// once and says what is wrong, never a Debug dump or a temporary file's name.
+#[test]
+fn bad_inputs_give_one_plain_line_in_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("empty")).unwrap();
+    std::fs::write(d.join("trunc.npy"), b"\x93NUMPY\x01\x00\x76\x00{").unwrap();
+    std::fs::write(d.join("short.nii"), [7u8; 300]).unwrap();
+    std::fs::write(d.join("header.mhd"), "NDims = 3\nDimSize = 10 10\n").unwrap();
+    std::fs::write(d.join("elf.dcm"), [0x7f, b'E', b'L', b'F', 2, 1, 1, 0]).unwrap();
+    let inputs = [
+        "missing",
+        "empty",
+        "trunc.npy",
+        "short.nii",
+        "header.mhd",
+        "elf.dcm",
+    ];
+    let commands: [(&str, &str); 7] = [
+        ("info", ""),
+        ("convert", "o.nii.gz"),
+        ("step1", "od"),
+        ("zuidhof", "od"),
+        ("histogram", "o.png"),
+        ("montage", "o.png"),
+        ("slicewise", "od"),
+    ];
+    for (cmd, out) in commands {
+        for input in inputs {
+            let mut c = bin();
+            c.current_dir(d).args(["-q", cmd, input]);
+            if !out.is_empty() {
+                c.arg(out);
+            }
+            let o = c.output().unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            let what = format!("{cmd} {input}: {err}");
+            if (cmd, input) == ("info", "empty") {
+                // info lists what a folder holds instead of failing.
+                assert!(o.status.success(), "{what}");
+                continue;
+            }
+            assert_eq!(o.status.code(), Some(1), "{what}");
+            assert_eq!(err.lines().count(), 1, "{what}");
+            assert!(err.starts_with(&format!("error: {input}: ")), "{what}");
+            assert_eq!(err.matches(input).count(), 1, "{what}");
+            for bad in ["Error {", "kind:", ".tmp", "Io(", "panicked"] {
+                assert!(!err.contains(bad), "{what}");
+            }
+        }
+    }
+}

@@ -37,6 +37,9 @@ pub enum Error {
         /// The text found.
         value: String,
     },
+    /// Reading the scan failed.
+    #[error(transparent)]
+    Read(#[from] lungprep_volume_io::Error),
     /// A morphology kernel failed.
     #[error(transparent)]
     Morph(#[from] lungprep_morph3d::Error),

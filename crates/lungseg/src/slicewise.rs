@@ -7,7 +7,7 @@
 //! → `binary_closing(disk(10))` (scikit-image's border semantics) → `roberts` →
 //! `binary_fill_holes` → the slice with everything outside the mask set to 0.
 
-use crate::{Error, Result};
+use crate::Result;
 use lungprep_morph3d::skimage::{binary_closing, binary_erosion, Mode};
 use lungprep_morph3d::{binary_fill_holes, clear_border, disk, label, roberts_binary};
 use lungprep_volume_io::{AnyVolume, ReadOptions};
@@ -29,8 +29,7 @@ impl Stored for i16 {}
 /// ([`lungprep_volume_io::dicom::read_stored`]) with `-2000` set to 0. For unsigned samples
 /// nothing equals −2000 (numpy compares exactly), so only int16 stacks change.
 pub fn read_ct_scan(dir: &Path, opts: &ReadOptions) -> Result<AnyVolume> {
-    let mut v = lungprep_volume_io::dicom::read_stored(dir, opts)
-        .map_err(|e| Error::Invalid(format!("{}: {e}", dir.display())))?;
+    let mut v = lungprep_volume_io::dicom::read_stored(dir, opts)?;
     if let AnyVolume::I16(v) = &mut v {
         v.data.mapv_inplace(|x| if x == -2000 { 0 } else { x });
     }

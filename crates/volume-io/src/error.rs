@@ -105,7 +105,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The requested SeriesInstanceUID is not in the folder.
-    #[error("{path}: series {uid} not found; available: {available:?}")]
+    #[error("{path}: series {uid} not found; available: {}", available.join(", "))]
     SeriesNotFound {
         /// The folder.
         path: PathBuf,

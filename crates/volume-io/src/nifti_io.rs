@@ -124,9 +124,11 @@ pub fn read_nifti(path: &Path) -> Result<AnyVolume> {
 /// as such.
 fn header_err(path: &Path, e: nifti::NiftiError) -> Error {
     match e {
-        nifti::NiftiError::Io(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
-            Error::io(path, e)
+        nifti::NiftiError::Io(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::header(path, "the file ends inside the 348-byte header")
         }
+        nifti::NiftiError::Io(e) => Error::io(path, e),
+        // (The crate's Display of its I/O variant is a Debug dump; the others read well.)
         e => Error::header(path, e.to_string()),
     }
 }
