@@ -362,13 +362,14 @@ fn run_batch(args: &PrepArgs) -> Result<usize, Stop> {
         .collect();
     report::update(&report_path, &rejected, LOCK_TIMEOUT).map_err(Stop::Fatal)?;
     tracing::info!(
-        "{} case(s) → {} (preset {}, {} job(s), {:.0} s and {} MB per case)",
+        "{} case(s) → {} (preset {}, {} job(s) of {} thread(s); limits per case {:.0} s, {:.1} GiB)",
         cases.len(),
         args.outdir.display(),
         preset,
         args.jobs.max(1),
+        rayon::current_num_threads(),
         limits.timeout.as_secs_f64(),
-        limits.max_memory >> 20
+        limits.max_memory as f64 / f64::from(1u32 << 30)
     );
     let bar = ProgressBar::new(cases.len() as u64);
     if super::QUIET.load(Ordering::Relaxed) {
