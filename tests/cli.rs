@@ -723,3 +723,68 @@ fn bad_inputs_give_one_plain_line_in_every_command() {
         }
     }
 }
+
+/// A LUNA16-style folder where one scan's data file is truncated: the other scans still get
+/// their pairs, the bad one is a row of index.csv, a scan without nodules is skipped, exit 1.
+#[test]
+fn nodule_masks_batch_isolates_failures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("subset0");
+    std::fs::create_dir(&input).unwrap();
+    for name in ["good", "calm"] {
+        let p = input.join(format!("{name}.mhd"));
+        let o = bin().args(["phantom", "--small"]).arg(&p).output().unwrap();
+        assert!(o.status.success());
+    }
+    let good = std::fs::read_to_string(input.join("good.mhd")).unwrap();
+    std::fs::write(input.join("bad.mhd"), good.replace("good.raw", "bad.raw")).unwrap();
+    std::fs::write(input.join("bad.raw"), [0u8; 1000]).unwrap();
+    let ann = tmp.path().join("annotations.csv");
+    std::fs::write(
+        &ann,
+        "seriesuid,coordX,coordY,coordZ,diameter_mm\n\
+         bad,179.2,179.2,159,10\ngood,179.2,179.2,159,10\ngood,100,179.2,159,6\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = bin()
+        .args(["nodule-masks"])
+        .arg(&input)
+        .arg("--annotations")
+        .arg(&ann)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("1 pair(s) from 3 scan(s)"), "{err}");
+    let mut r = csv::Reader::from_path(out.join("index.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let by_uid = |uid: &str| {
+        rows.iter()
+            .find(|x| &x[col("seriesuid")] == uid)
+            .unwrap_or_else(|| panic!("no row for {uid}"))
+    };
+    assert_eq!(&by_uid("bad")[col("status")], "error");
+    assert!(by_uid("bad")[col("error")].contains("expected 1736704 bytes"));
+    assert_eq!(&by_uid("calm")[col("status")], "skipped");
+    let ok = by_uid("good");
+    assert_eq!(&ok[col("status")], "ok");
+    let n = &ok[col("name")];
+    // The biggest nodule only (10 mm), three slices of the 128 × 128 scan.
+    let images: ndarray::Array3<u16> =
+        ndarray_npy::read_npy(out.join(format!("images_{n}.npy"))).unwrap();
+    let masks: ndarray::Array3<u8> =
+        ndarray_npy::read_npy(out.join(format!("masks_{n}.npy"))).unwrap();
+    assert_eq!(images.dim(), (3, 128, 128));
+    assert_eq!(masks.dim(), (3, 128, 128));
+    assert!(masks.iter().any(|&m| m == 1));
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        3,
+        "only index.csv and one pair"
+    );
+}

@@ -164,8 +164,12 @@ fn batch(args: &NoduleArgs) -> CliResult<usize> {
     }
     let csv = report::to_csv(&rows)?;
     super::input::write_atomic(&args.outdir.join("index.csv"), &csv)?;
+    let written = rows
+        .iter()
+        .filter(|r| report::get(r, "status") == Some("ok"))
+        .count();
     tracing::info!(
-        "{next} pair(s) from {} scan(s) → {} ({failed} failed)",
+        "{written} pair(s) from {} scan(s) → {} ({failed} failed)",
         found.cases.len(),
         args.outdir.display()
     );
