@@ -22,6 +22,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -111,9 +112,15 @@ def main():
                 env['RAYON_NUM_THREADS'] = str(th)
             best_r = None
             for _ in range(args.repeat):
+                # A fresh folder each run: prep resumes (skips) a case already in its report.
                 out = os.path.join(tmp, 'r')
+                shutil.rmtree(out, ignore_errors=True)
                 rc, rss = peak_rss_kb([args.bin, 'prep', inp, '-o', out], env)
-                row = next(csv.DictReader(open(os.path.join(out, 'report.csv'))))
+                rows = list(csv.DictReader(open(os.path.join(out, 'report.csv'))))
+                if rc or len(rows) != 1 or rows[0]['status'] != 'ok':
+                    print(name, 'lungprep failed:', rc, [(r['name'], r['status'], r['error']) for r in rows])
+                    return 1
+                row = rows[0]
                 t = {k[:-2]: float(v) for k, v in row.items() if k.endswith('_s') and v}
                 t['rss_kb'] = rss
                 t['voxels'] = eval(row['shape'].replace(' ', '*'))
