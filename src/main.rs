@@ -101,6 +101,12 @@ enum Command {
     /// The HU histogram of a scan (numpy.histogram, 80 bins) as a PNG chart, and optionally
     /// its counts and edges as CSV.
     Histogram(cli::histogram::HistogramArgs),
+    /// plot_3d's marching-cubes surface of the 1 mm volume (identical to scikit-image) as
+    /// .ply, .stl or .obj: `(x, y, z)` mm from the first voxel, or world LPS with --world.
+    Mesh(cli::mesh::MeshArgs),
+    /// plot_3d's picture of that surface (faces (0.45, 0.45, 0.75) at alpha 0.7, shaded,
+    /// matplotlib's default view: the patient upright, facing the camera) as a PNG.
+    Render(cli::mesh::RenderArgs),
     /// Write the synthetic chest phantom (int16 HU) with its geometry; the format follows OUT's
     /// extension (.npy with .spacing.json/.geometry.json sidecars, .nii.gz, .nii, .mhd, .mha, .nrrd).
     Phantom {
@@ -203,6 +209,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Histogram(a) => cli::histogram::run(&a),
+        Command::Mesh(a) => cli::mesh::mesh_cmd(&a),
+        Command::Render(a) => cli::mesh::render_cmd(&a),
         Command::Phantom {
             output,
             small,

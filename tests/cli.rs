@@ -788,3 +788,112 @@ fn nodule_masks_batch_isolates_failures() {
         "only index.csv and one pair"
     );
 }
+
+/// Reads lungprep's binary PLY: (x, y, z) vertices and faces.
+fn read_ply(path: &Path) -> (Vec<[f32; 3]>, Vec<[i32; 3]>) {
+    let data = std::fs::read(path).unwrap();
+    let end = data.windows(11).position(|w| w == b"end_header\n").unwrap() + 11;
+    let head = String::from_utf8_lossy(&data[..end]).to_string();
+    let count = |what: &str| -> usize {
+        let line = head.lines().find(|l| l.starts_with(what)).unwrap();
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (nv, nf) = (count("element vertex"), count("element face"));
+    let f32_at = |o: usize| f32::from_le_bytes(data[o..o + 4].try_into().unwrap());
+    let verts = (0..nv)
+        .map(|i| std::array::from_fn(|k| f32_at(end + i * 28 + 4 * k)))
+        .collect();
+    let base = end + nv * 28;
+    assert_eq!(data.len(), base + nf * 13, "PLY size");
+    let faces = (0..nf)
+        .map(|i| {
+            assert_eq!(data[base + i * 13], 3);
+            std::array::from_fn(|k| {
+                let o = base + i * 13 + 1 + 4 * k;
+                i32::from_le_bytes(data[o..o + 4].try_into().unwrap())
+            })
+        })
+        .collect();
+    (verts, faces)
+}
+
+#[test]
+fn mesh_and_render_the_phantom() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = small_phantom(tmp.path(), "p");
+    let json = |o: &std::process::Output| -> serde_json::Value {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let ply = tmp.path().join("p.ply");
+    let m = json(&bin().arg("mesh").arg(&input).arg(&ply).output().unwrap());
+    let (verts, faces) = read_ply(&ply);
+    assert_eq!(m["vertices"], verts.len());
+    assert_eq!(m["faces"], faces.len());
+    assert!(faces.len() > 1000);
+    assert!(faces.iter().flatten().all(|&i| (i as usize) < verts.len()));
+    // (x, y, z) of the 1 mm grid: x and y span the 128 × 2.8 mm field, z the 53 × 6 mm stack.
+    let max = |k: usize| verts.iter().map(|v| v[k]).fold(f32::MIN, f32::max);
+    assert!(max(0) > 250.0 && max(0) < 358.0, "{}", max(0));
+    assert!(max(2) > 250.0 && max(2) < 318.0, "{}", max(2));
+    // --world: the phantom's origin is 0 and its axes the world's; scipy's zoom puts new voxel
+    // i at old index i (n - 1) / (m - 1) (128 × 2.8 mm → 358 voxels, 53 × 6 mm → 318).
+    let w = tmp.path().join("w.ply");
+    json(
+        &bin()
+            .args(["mesh", "--world"])
+            .arg(&input)
+            .arg(&w)
+            .output()
+            .unwrap(),
+    );
+    let (wv, wf) = read_ply(&w);
+    assert_eq!(wf, faces);
+    let mm = [2.8 * 127.0 / 357.0, 2.8 * 127.0 / 357.0, 6.0 * 52.0 / 317.0];
+    for (a, b) in wv.iter().zip(&verts) {
+        for k in 0..3 {
+            assert!(
+                (f64::from(a[k]) - f64::from(b[k]) * mm[k]).abs() < 1e-3,
+                "{a:?} {b:?}"
+            );
+        }
+    }
+    // STL: 80-byte header, face count, 50 bytes per face.
+    let stl = tmp.path().join("p.stl");
+    json(&bin().arg("mesh").arg(&input).arg(&stl).output().unwrap());
+    let s = std::fs::read(&stl).unwrap();
+    assert_eq!(
+        u32::from_le_bytes(s[80..84].try_into().unwrap()) as usize,
+        faces.len()
+    );
+    assert_eq!(s.len(), 84 + 50 * faces.len());
+    let bad = bin()
+        .arg("mesh")
+        .arg(&input)
+        .arg(tmp.path().join("p.xyz"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown mesh format"));
+    // render: a PNG of the asked size, with the surface's blue-grey in it.
+    let png = tmp.path().join("p.png");
+    json(
+        &bin()
+            .args(["render", "--lungs", "--size", "300"])
+            .arg(&input)
+            .arg(&png)
+            .output()
+            .unwrap(),
+    );
+    let mut r = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let info = r.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (300, 300));
+    let surface = buf
+        .chunks(3)
+        .filter(|p| u16::from(p[2]) > u16::from(p[0]) + 30)
+        .count();
+    assert!(surface > 2000, "{surface} surface pixels");
+}

@@ -18,6 +18,7 @@ pub mod shard;
 pub mod summary;
 pub mod suspect;
 
+pub mod mesh;
 pub mod montage;
 pub mod nodules;
 pub mod slicewise;

@@ -33,7 +33,7 @@ pub use error::{Error, Result};
 pub use export::{write_obj, write_ply, write_stl, MeshFormat};
 
 use march::{march_slab, Grid, Slab, PROXY};
-use ndarray::ArrayView3;
+use ndarray::{Array3, ArrayView3, CowArray, Ix3};
 use rayon::prelude::*;
 
 /// Which side of the level the object is on (skimage's `gradient_direction`).
@@ -109,7 +109,7 @@ where
     if opts.spacing.iter().any(|s| !s.is_finite()) {
         return Err(Error::InvalidSpacing(opts.spacing));
     }
-    let standard = volume.as_standard_layout();
+    let standard = standard_layout(volume);
     let data = standard.as_slice().ok_or(Error::TooSmall([nz, ny, nx]))?;
     let (min, max) = min_max(data);
     let level = match level {
@@ -152,6 +152,47 @@ where
         mesh = remove_degenerate_faces(mesh);
     }
     Ok(mesh)
+}
+
+/// `volume` in standard layout. A reversed-axes view of a standard array (plot_3d's
+/// `image.transpose(2, 1, 0)`) is copied in parallel tiles that read whole cache lines, where
+/// ndarray's element-order copy reads one element per line and runs on one thread.
+fn standard_layout<'a, T: Copy + Send + Sync>(
+    volume: &'a ArrayView3<'a, T>,
+) -> CowArray<'a, T, Ix3> {
+    let rev = volume.view().reversed_axes();
+    if volume.is_standard_layout() || !rev.is_standard_layout() {
+        return volume.as_standard_layout();
+    }
+    let Some(src) = rev.to_slice() else {
+        return volume.as_standard_layout();
+    };
+    // volume[i, j, k] = src[k, j, i] with src of shape (nk, nj, ni).
+    let (ni, nj, nk) = volume.dim();
+    let plane = nj * nk;
+    if ni == 0 || plane == 0 {
+        return volume.as_standard_layout();
+    }
+    const TILE: usize = 32;
+    let mut out = vec![src[0]; ni * plane];
+    out.par_chunks_mut(TILE * plane)
+        .enumerate()
+        .for_each(|(t, block)| {
+            let i0 = t * TILE;
+            let w = block.len() / plane;
+            for j in 0..nj {
+                for k in 0..nk {
+                    let row = &src[(k * nj + j) * ni + i0..][..w];
+                    for (di, &v) in row.iter().enumerate() {
+                        block[di * plane + j * nk + k] = v;
+                    }
+                }
+            }
+        });
+    match Array3::from_shape_vec((ni, nj, nk), out) {
+        Ok(a) => CowArray::from(a),
+        Err(_) => volume.as_standard_layout(),
+    }
 }
 
 /// numpy's min and max of a float32 array (NaN propagates).
@@ -335,5 +376,28 @@ fn remove_degenerate_faces(mesh: Mesh) -> Mesh {
             .map(|(v, _)| *v)
             .collect(),
         faces,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tiled copy of a reversed-axes view equals ndarray's, for shapes that do and do not
+    /// fill whole tiles.
+    #[test]
+    fn reversed_views_copy_exactly() {
+        for (nz, ny, nx) in [(3, 4, 5), (7, 9, 64), (5, 3, 70), (1, 1, 33)] {
+            let a =
+                Array3::from_shape_fn((nz, ny, nx), |(z, y, x)| (z * 10_000 + y * 100 + x) as i32);
+            let v = a.view().reversed_axes();
+            let fast = standard_layout(&v);
+            assert!(fast.is_standard_layout());
+            assert_eq!(fast.view(), v, "{nz} {ny} {nx}");
+        }
+        // Other layouts take ndarray's copy.
+        let a = Array3::from_shape_fn((4, 5, 6), |(z, y, x)| (z + 2 * y + 3 * x) as f32);
+        let p = a.view().permuted_axes([1, 0, 2]);
+        assert_eq!(standard_layout(&p).view(), p);
     }
 }
