@@ -14,6 +14,7 @@ use std::time::Instant;
 use lungprep::lungseg::{zuidhof, Grid};
 use lungprep::mesh::{marching_cubes, McOptions, Mesh, MeshFormat};
 use lungprep::resample::zuidhof_resample;
+use lungprep::volume_io;
 use ndarray::{Array3, ArrayView3};
 use plotters::prelude::*;
 use rayon::prelude::*;
@@ -214,11 +215,11 @@ pub fn mesh_cmd(a: &MeshArgs) -> CliResult<()> {
         to_world(&mut mesh, &grid);
     }
     let t = Instant::now();
-    let mut bytes = Vec::new();
-    format
-        .write(&for_files(mesh), &mut bytes)
-        .map_err(|e| format!("{}: {}", a.output.display(), msg(e)))?;
-    write_atomic(&a.output, &bytes)?;
+    let mesh = for_files(mesh);
+    volume_io::write_atomic_with(&a.output, |mut w| {
+        format.write(&mesh, &mut w).map_err(std::io::Error::other)
+    })
+    .map_err(msg)?;
     seconds.insert("write".into(), json!(t.elapsed().as_secs_f64()));
     seconds.insert("total".into(), json!(t0.elapsed().as_secs_f64()));
     super::out(

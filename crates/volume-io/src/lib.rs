@@ -158,6 +158,15 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     atomic::write_bytes(path, bytes)
 }
 
+/// Writes `path` atomically as [`write_bytes_atomic`] does, streaming: `fill` writes into a
+/// buffered temporary file, so a large output (a mesh) is never held in memory whole.
+pub fn write_atomic_with<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+{
+    atomic::write_atomic(path, |w| fill(w).map_err(|e| Error::io(path, e)))
+}
+
 /// Writes any volume in the format its extension names, keeping its element type and its
 /// geometry: `.npy` (+ `.spacing.json` and `.geometry.json` sidecars), `.nii` / `.nii.gz`,
 /// `.mhd` (+ `.raw`), `.mha`, or `.nrrd` (gzip; `.raw.nrrd` uncompressed); atomically.
