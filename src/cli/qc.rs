@@ -352,12 +352,12 @@ impl Qc<'_> {
             },
         ];
         let mut panels: Vec<Panel> = views.iter().map(|v| render_view(v, pixel)).collect();
-        panels.push(self.clean_panel(cz, pixel)?);
+        panels.push(self.clean_panel(cz, pixel));
         self.compose(panels)
     }
 
     /// The clean volume's axial slice: through the biggest label, else the axial view's plane.
-    fn clean_panel(&self, cz: usize, pixel: f64) -> CliResult<Panel> {
+    fn clean_panel(&self, cz: usize, pixel: f64) -> Panel {
         let (nz, ny, nx) = self.clean.dim();
         let cg = self.clean_grid;
         let labels: Vec<([f64; 3], f64)> = self
@@ -388,14 +388,14 @@ impl Qc<'_> {
         ];
         if nz == 0 || ny == 0 || nx == 0 {
             let (w, h) = (MIN_SIDE, MIN_SIDE);
-            return Ok(Panel {
+            return Panel {
                 w,
                 h,
                 px: vec![[0; 3]; w * h],
                 circles: Vec::new(),
                 caption: [caption[0].clone(), "empty".into()],
                 marks: [""; 4],
-            });
+            };
         }
         let [_, sy, sx] = cg.spacing;
         let (xr, xm) = run(cg, 2, nx, sx, [1.0, 0.0, 0.0]);
@@ -410,7 +410,7 @@ impl Qc<'_> {
             caption,
             marks: [xm[0], xm[1], ym[0], ym[1]],
         };
-        Ok(render_view(&v, pixel))
+        render_view(&v, pixel)
     }
 
     /// Lays the four panels out two by two under the title, with the legend below.
