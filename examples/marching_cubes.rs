@@ -27,7 +27,7 @@ struct Args {
     mesh: Option<PathBuf>,
 }
 
-fn run<T: Copy + Into<f32> + Send + Sync>(
+fn run<T: Copy + Default + Into<f32> + Send + Sync>(
     vol: &Array3<T>,
     args: &Args,
 ) -> Result<mesh::Mesh, mesh::Error> {

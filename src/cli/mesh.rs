@@ -138,7 +138,10 @@ fn surface(s: &Surface, default_level: f64) -> CliResult<Surfaced> {
 }
 
 /// `measure.marching_cubes(image.transpose(2, 1, 0), level)`.
-fn march<T: Copy + Into<f32> + Send + Sync>(vol: &ArrayView3<T>, level: f64) -> CliResult<Mesh> {
+fn march<T: Copy + Default + Into<f32> + Send + Sync>(
+    vol: &ArrayView3<T>,
+    level: f64,
+) -> CliResult<Mesh> {
     let p = vol.view().reversed_axes();
     marching_cubes(&p, Some(level), &McOptions::default()).map_err(msg)
 }
