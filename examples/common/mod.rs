@@ -38,17 +38,33 @@ pub fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
     }
     let mut best = f64::INFINITY;
     let mut out = None;
+    let mut faults = Vec::with_capacity(reps);
     for _ in 0..reps {
+        let before = minor_faults();
         let t = std::time::Instant::now();
         let r = f()?;
         best = best.min(t.elapsed().as_secs_f64());
+        faults.push(minor_faults().zip(before).map(|(a, b)| a - b));
         out = Some(r);
     }
     eprintln!("kernel_seconds: {best}");
+    if let Some(Some(first)) = faults.first() {
+        // Pages first touched by the first (cold) run: on these VMs each costs about a
+        // microsecond, so footprint is time.
+        eprintln!("kernel_minor_faults_first_run: {first}");
+    }
     match out {
         Some(r) => Ok(r),
         None => f(),
     }
+}
+
+/// Minor page faults of this process so far (`/proc/self/stat` field 10), where Linux has it.
+fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) may hold spaces; the fields after it do not.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split(' ').nth(7)?.parse().ok()
 }
 
 /// A dtype given by name (`uint8`, `float64`) or code (`<u1`, `f8`) as kind + size (`u1`, `f8`).

@@ -26,14 +26,17 @@ struct ReadmeDoctests;
 mod cube;
 mod error;
 mod export;
+mod lanes;
 mod luts;
 mod march;
+mod range;
 
 pub use error::{Error, Result};
 pub use export::{write_obj, write_ply, write_stl, MeshFormat};
 
-use march::{march_slab, Grid, Slab, PROXY};
+use march::{march_slab, Grid, Scratch, Slab, PROXY};
 use ndarray::{Array3, ArrayView3, CowArray, Ix3};
+use range::Range;
 use rayon::prelude::*;
 
 /// Which side of the level the object is on (skimage's `gradient_direction`).
@@ -111,19 +114,28 @@ where
     }
     let standard = standard_layout(volume);
     let data = standard.as_slice().ok_or(Error::TooSmall([nz, ny, nx]))?;
-    let (min, max) = min_max(data);
-    let level = match level {
-        // numpy: 0.5 * (float32 min + float32 max), all in float32
-        None => f64::from(0.5f32 * (min + max)),
+    let check = |level: f64, (min, max): (f32, f32)| {
+        if level < f64::from(min) || level > f64::from(max) {
+            return Err(Error::LevelOutOfRange {
+                level,
+                min: f64::from(min),
+                max: f64::from(max),
+            });
+        }
+        Ok(())
+    };
+    let (level, checked) = match level {
+        // The step-1 march reads every value, so it finds the range on the way: the check
+        // comes after it, with the same answer, and the volume is read once instead of twice.
+        Some(l) if opts.step_size == 1 => (l, false),
         Some(l) => {
-            if l < f64::from(min) || l > f64::from(max) {
-                return Err(Error::LevelOutOfRange {
-                    level: l,
-                    min: f64::from(min),
-                    max: f64::from(max),
-                });
-            }
-            l
+            check(l, min_max(data))?;
+            (l, true)
+        }
+        None => {
+            // numpy: 0.5 * (float32 min + float32 max), all in float32
+            let (min, max) = min_max(data);
+            (f64::from(0.5f32 * (min + max)), true)
         }
     };
     let grid = Grid {
@@ -132,7 +144,11 @@ where
         level,
         step: opts.step_size,
     };
-    let mut mesh = march_parallel(&grid)?;
+    let (mesh, range) = march_parallel(&grid)?;
+    if !checked {
+        check(level, range.numpy())?;
+    }
+    let mut mesh = mesh;
     if mesh.faces.is_empty() {
         return Err(Error::NoSurface);
     }
@@ -198,42 +214,11 @@ fn standard_layout<'a, T: Copy + Default + Send + Sync>(
 }
 
 /// numpy's min and max of a float32 array (NaN propagates).
-///
-/// Eight independent lanes of compare-and-select, with NaN tracked on the side, so that the
-/// loop vectorizes (a per-element NaN branch ran at a fifth of memory speed).
 fn min_max<T: Copy + Into<f32> + Sync>(data: &[T]) -> (f32, f32) {
-    fn chunk<T: Copy + Into<f32>>(c: &[T]) -> (f32, f32, bool) {
-        let mut lo = [f32::INFINITY; 8];
-        let mut hi = [f32::NEG_INFINITY; 8];
-        let mut nan = [false; 8];
-        let mut lanes = c.chunks_exact(8);
-        for l in &mut lanes {
-            for k in 0..8 {
-                let v: f32 = l[k].into();
-                lo[k] = if v < lo[k] { v } else { lo[k] };
-                hi[k] = if v > hi[k] { v } else { hi[k] };
-                nan[k] |= v.is_nan();
-            }
-        }
-        for (k, &t) in lanes.remainder().iter().enumerate() {
-            let v: f32 = t.into();
-            lo[k] = if v < lo[k] { v } else { lo[k] };
-            hi[k] = if v > hi[k] { v } else { hi[k] };
-            nan[k] |= v.is_nan();
-        }
-        let lo = lo.iter().fold(f32::INFINITY, |a, &b| a.min(b));
-        let hi = hi.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
-        (lo, hi, nan.contains(&true))
-    }
-    let (lo, hi, nan) = data.par_chunks(1 << 16).map(chunk).reduce(
-        || (f32::INFINITY, f32::NEG_INFINITY, false),
-        |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 | b.2),
-    );
-    if nan {
-        (f32::NAN, f32::NAN)
-    } else {
-        (lo, hi)
-    }
+    data.par_chunks(1 << 16)
+        .map(Range::of)
+        .reduce(|| Range::EMPTY, Range::merge)
+        .numpy()
 }
 
 /// The z values of the cube layers, split into one run per slab.
@@ -246,24 +231,38 @@ fn slabs(nz: usize, step: usize, parts: usize) -> Vec<Vec<usize>> {
     zs.chunks(per).map(<[usize]>::to_vec).collect()
 }
 
-fn march_parallel<T: Copy + Into<f32> + Send + Sync>(grid: &Grid<'_, T>) -> Result<Mesh> {
+/// The mesh, and the range of the values the march read (all of them at step 1).
+fn march_parallel<T: Copy + Into<f32> + Send + Sync>(grid: &Grid<'_, T>) -> Result<(Mesh, Range)> {
     // Slabs of at least 8 layers; a few per thread so uneven layers balance.
     let layers = (grid.n[2] - 1).div_ceil(grid.step);
     let parts = (rayon::current_num_threads() * 2)
         .min(layers.div_ceil(8))
         .max(1);
     let runs = slabs(grid.n[2], grid.step, parts);
+    let [nx, ny, _] = grid.n;
+    let pool = std::sync::Mutex::new(Vec::new());
     let out: Vec<Slab> = runs
         .par_iter()
         .enumerate()
-        .map(|(i, zs)| march_slab(grid, zs, i > 0))
+        .map(|(i, zs)| {
+            let taken = pool.lock().ok().and_then(|mut p| p.pop());
+            let mut scratch = taken.unwrap_or_else(|| Scratch::new(nx, ny));
+            let slab = march_slab(grid, zs, i > 0, &mut scratch);
+            if let Ok(mut p) = pool.lock() {
+                p.push(scratch);
+            }
+            slab
+        })
         .collect();
+    let range = out.iter().fold(Range::EMPTY, |r, s| r.merge(s.range));
     match join(out) {
-        Some(mesh) => Ok(mesh),
+        Some(mesh) => Ok((mesh, range)),
         // A proxy without a vertex below cannot happen with Lewiner's tables; stay exact anyway.
         None => {
             let zs: Vec<usize> = runs.concat();
-            join(vec![march_slab(grid, &zs, false)]).ok_or(Error::TooLarge)
+            let mut scratch = Scratch::new(nx, ny);
+            let mesh = join(vec![march_slab(grid, &zs, false, &mut scratch)]);
+            Ok((mesh.ok_or(Error::TooLarge)?, range))
         }
     }
 }
@@ -295,18 +294,18 @@ fn join(mut slabs: Vec<Slab>) -> Option<Mesh> {
         let (lower, upper) = slabs.split_at_mut(i);
         let below = &mut lower[i - 1];
         for p in &upper[0].proxies {
-            let local = *below.top.get(p.slot as usize)?;
+            let at = below.top.binary_search_by_key(&p.slot, |t| t.0).ok()?;
+            let local = below.top[at].1;
             if local & PROXY != 0 {
                 return None;
             }
-            let g = local as usize;
-            let value = below.values.get_mut(g)?;
+            let vertex = below.verts.get_mut(local as usize)?;
             for &vmax in &p.values {
-                if vmax > f64::from(*value) {
-                    *value = vmax as f32;
+                if vmax > f64::from(vertex.value) {
+                    vertex.value = vmax as f32;
                 }
             }
-            let normal = below.normals.get_mut(g)?;
+            let normal = &mut vertex.normal;
             for d in &p.grads {
                 for k in 0..3 {
                     normal[k] += d[k];
@@ -351,11 +350,11 @@ fn join(mut slabs: Vec<Slab>) -> Option<Mesh> {
                 *out = [map(t[0]), map(t[1]), map(t[2])];
             }
             for (out, p) in v.iter_mut().zip(&s.verts) {
-                *out = [p[2], p[1], p[0]];
+                *out = [p.pos[2], p.pos[1], p.pos[0]];
             }
             // Unit length in double, then (z, y, x) order, as skimage's get_normals and fliplr.
-            for (out, g) in n.iter_mut().zip(&s.normals) {
-                let d: [f64; 3] = g.map(f64::from);
+            for (out, p) in n.iter_mut().zip(&s.verts) {
+                let d = [p.normal[0], p.normal[1], p.normal[2]].map(f64::from);
                 let mut len = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
                 if len > 0.0 {
                     len = 1.0 / len.sqrt();
@@ -366,7 +365,9 @@ fn join(mut slabs: Vec<Slab>) -> Option<Mesh> {
                     (d[0] * len) as f32,
                 ];
             }
-            val.copy_from_slice(&s.values);
+            for (out, p) in val.iter_mut().zip(&s.verts) {
+                *out = p.value;
+            }
         });
     Some(mesh)
 }

@@ -9,7 +9,9 @@
 //! joined, so every f32 accumulation happens in the serial order.
 
 use crate::cube::{Cube, EdgeIndex};
+use crate::lanes::F4;
 use crate::luts::CASES;
+use crate::range::Range;
 
 /// Corner offsets (x, y, z) of both ends of each edge (skimage's EDGETORELATIVEPOS*).
 const EDGE_ENDS: [[[u8; 3]; 2]; 12] = {
@@ -64,6 +66,21 @@ const EDGE_ENDS: [[[u8; 3]; 2]; 12] = {
     out
 };
 
+/// Binary corner numbers (x + 2y + 4z) of both ends of each edge.
+const EDGE_CORNERS: [[usize; 2]; 12] = {
+    let mut out = [[0usize; 2]; 12];
+    let mut e = 0;
+    while e < 12 {
+        let [a, b] = EDGE_ENDS[e];
+        out[e] = [
+            (a[2] * 4 + a[1] * 2 + a[0]) as usize,
+            (b[2] * 4 + b[1] * 2 + b[0]) as usize,
+        ];
+        e += 1;
+    }
+    out
+};
+
 /// Empty face-layer slot.
 const NONE: u32 = u32::MAX;
 /// A local face index with this bit set names a proxy (a vertex of the slab below).
@@ -79,18 +96,31 @@ pub(crate) struct Proxy {
     pub(crate) grads: Vec<[f32; 3]>,
 }
 
+/// A vertex as the march builds it: position (x, y, z), value and accumulated gradient side by
+/// side, so the updates of one use touch one cache line.
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+pub(crate) struct Vertex {
+    pub(crate) pos: [f32; 3],
+    pub(crate) value: f32,
+    /// Gradient (x, y, z) and a padding lane that only ever adds zeros: one use is one
+    /// four-lane add.
+    pub(crate) normal: [f32; 4],
+}
+
 /// What one slab produced, with local vertex numbering.
 pub(crate) struct Slab {
-    pub(crate) verts: Vec<[f32; 3]>,
-    pub(crate) normals: Vec<[f32; 3]>,
-    pub(crate) values: Vec<f32>,
+    pub(crate) verts: Vec<Vertex>,
     /// Flat triangle corners: local vertex index, or `PROXY | k`.
     pub(crate) faces: Vec<u32>,
     pub(crate) proxies: Vec<Proxy>,
-    /// Slots of the top plane (vertices later slabs may share), local indices.
-    pub(crate) top: Vec<u32>,
+    /// (slot, local index) of every vertex on the top plane (later slabs may share them),
+    /// sorted by slot.
+    pub(crate) top: Vec<(u32, u32)>,
     /// Set when a local index would need bit 31 (the caller reports it).
     pub(crate) overflow: bool,
+    /// The range of every value in the planes read.
+    pub(crate) range: Range,
 }
 
 /// The input as the march reads it: a C-contiguous f32-convertible volume.
@@ -103,17 +133,22 @@ pub(crate) struct Grid<'a, T> {
 }
 
 impl<T: Copy + Into<f32>> Grid<'_, T> {
+    /// The value at flat index `i`, minus the level.
     #[inline(always)]
-    fn at(&self, x: usize, y: usize, z: usize) -> f64 {
-        f64::from(self.data[(z * self.n[1] + y) * self.n[0] + x].into()) - self.level
+    fn value(&self, i: usize) -> f64 {
+        f64::from(self.data[i].into()) - self.level
     }
 
-    /// Above-level bits of plane `z`: one u64 word per 64 x, rows of `words` words.
-    fn plane_bits(&self, z: usize, words: usize, out: &mut [u64]) {
+    /// Above-level bits of plane `z` (one u64 word per 64 x, rows of `words` words), and the
+    /// range of its values.
+    fn plane_bits(&self, z: usize, words: usize, out: &mut [u64]) -> Range {
         let [nx, ny, _] = self.n;
         let t = f32_below(self.level);
+        let mut range = Range::EMPTY;
         for y in 0..ny {
             let row = &self.data[(z * ny + y) * nx..][..nx];
+            // The row is in L1 now: its range costs little next to another pass over memory.
+            range = range.merge(Range::of(row));
             let dst = &mut out[y * words..][..words];
             for (w, chunk) in row.chunks(64).enumerate() {
                 // 64 independent compares, then one gather of the lanes: this vectorizes.
@@ -127,6 +162,7 @@ impl<T: Copy + Into<f32>> Grid<'_, T> {
                     .fold(0u64, |bits, (i, &a)| bits | u64::from(a) << i);
             }
         }
+        range
     }
 }
 
@@ -149,11 +185,34 @@ fn f32_below(level: f64) -> f32 {
     }
 }
 
-/// The march over the z values `zs` (lower corners of the cube layers, in order).
+/// The face layers of a march, all slots empty: reused by the slabs of one call (a fresh one
+/// is 4 MB of pages to fault and fill for a 512² plane).
+pub(crate) struct Scratch {
+    layers: [Vec<u32>; 4],
+    touched: [Vec<u32>; 4],
+}
+
+impl Scratch {
+    pub(crate) fn new(nx: usize, ny: usize) -> Scratch {
+        Scratch {
+            layers: [
+                vec![NONE; nx * ny * 2],
+                vec![NONE; nx * ny * 2],
+                vec![NONE; nx],
+                vec![NONE; nx],
+            ],
+            touched: Default::default(),
+        }
+    }
+}
+
+/// The march over the z values `zs` (lower corners of the cube layers, in order); `scratch`
+/// comes back empty.
 pub(crate) fn march_slab<T: Copy + Into<f32>>(
     grid: &Grid<'_, T>,
     zs: &[usize],
     external_bottom: bool,
+    scratch: &mut Scratch,
 ) -> Slab {
     let [nx, ny, _] = grid.n;
     let st = grid.step;
@@ -161,50 +220,61 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
     let mut m = Marcher {
         nx,
         step: st,
-        layers: [
-            vec![NONE; nx * ny * 2],
-            vec![NONE; nx * ny * 2],
-            vec![NONE; nx],
-            vec![NONE; nx],
-        ],
-        touched: Default::default(),
+        layers: std::mem::take(&mut scratch.layers),
+        touched: std::mem::take(&mut scratch.touched),
         external: external_bottom,
         out: Slab {
             verts: Vec::new(),
-            normals: Vec::new(),
-            values: Vec::new(),
             faces: Vec::new(),
             proxies: Vec::new(),
             top: Vec::new(),
             overflow: false,
+            range: Range::EMPTY,
         },
     };
     let (mut lo, mut hi) = (vec![0u64; words * ny], vec![0u64; words * ny]);
+    // Mixed-cube masks of the current cube row and the next (computed a row ahead to
+    // prefetch the face-layer slots that row will read).
+    let (mut cur, mut next) = (vec![0u64; words], vec![0u64; words]);
     for (layer, &z) in zs.iter().enumerate() {
         if layer > 0 {
             m.new_layer();
             m.external = false;
         }
+        if layer == (zs.len() / 8).max(2) {
+            m.reserve(layer, zs.len());
+        }
         if layer > 0 && zs[layer - 1] + st == z {
             std::mem::swap(&mut lo, &mut hi);
         } else {
-            grid.plane_bits(z, words, &mut lo);
+            m.out.range = m.out.range.merge(grid.plane_bits(z, words, &mut lo));
         }
-        grid.plane_bits(z + st, words, &mut hi);
+        m.out.range = m.out.range.merge(grid.plane_bits(z + st, words, &mut hi));
+        let rows = |y: usize| {
+            [
+                &lo[y * words..][..words],
+                &lo[(y + st) * words..][..words],
+                &hi[y * words..][..words],
+                &hi[(y + st) * words..][..words],
+            ]
+        };
+        if st == 1 {
+            mixed_cubes(rows(0), nx - 1, &mut cur);
+        }
         let mut y = 0;
         while y + st < ny {
             if y > 0 {
                 m.new_row();
             }
-            let rows = [
-                &lo[y * words..][..words],
-                &lo[(y + st) * words..][..words],
-                &hi[y * words..][..words],
-                &hi[(y + st) * words..][..words],
-            ];
             if st == 1 {
-                march_row_step1(grid, &mut m, rows, y, z);
+                if y + 2 < ny {
+                    mixed_cubes(rows(y + 1), nx - 1, &mut next);
+                    m.prefetch(&next, y + 1);
+                }
+                march_row_step1(grid, &mut m, rows(y), &cur, y, z);
+                std::mem::swap(&mut cur, &mut next);
             } else {
+                let rows = rows(y);
                 let bit = |r: &[u64], x: usize| ((r[x / 64] >> (x % 64)) & 1) as usize;
                 let mut x = 0;
                 while x + st < nx {
@@ -221,52 +291,95 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
             y += st;
         }
     }
-    m.out.top = std::mem::take(&mut m.layers[1]);
+    let mut top: Vec<(u32, u32)> = m.touched[1]
+        .iter()
+        .map(|&s| (s, m.layers[1][s as usize]))
+        .collect();
+    top.sort_unstable();
+    m.out.top = top;
+    for k in 0..4 {
+        m.reset(k);
+    }
+    scratch.layers = m.layers;
+    scratch.touched = m.touched;
     m.out
 }
 
-/// Step-1 row: 64 cubes at a time, skipping those whose 8 corners agree.
-fn march_row_step1<T: Copy + Into<f32>>(
-    grid: &Grid<'_, T>,
-    m: &mut Marcher,
-    rows: [&[u64]; 4],
-    y: usize,
-    z: usize,
-) {
-    let nx = grid.n[0];
-    let words = rows[0].len();
-    let cubes = nx - 1; // cube x in 0..nx-1
-    for w in 0..words {
+/// The corner bits of 64 step-1 cubes from word `w` of the four corner rows: bit i of `[k]`
+/// and `[k + 4]` are corner x = i and x = i + 1 of row k.
+#[inline(always)]
+fn cube_bits(rows: [&[u64]; 4], w: usize) -> [u64; 8] {
+    let next = |r: &[u64]| if w + 1 < r.len() { r[w + 1] << 63 } else { 0 };
+    let s = |k: usize| rows[k][w];
+    let s1 = |k: usize| rows[k][w] >> 1 | next(rows[k]);
+    [s(0), s(1), s(2), s(3), s1(0), s1(1), s1(2), s1(3)]
+}
+
+/// Bit i of word w: step-1 cube x = 64 w + i (of `cubes`) has corners on both sides.
+fn mixed_cubes(rows: [&[u64]; 4], cubes: usize, out: &mut [u64]) {
+    for (w, o) in out.iter_mut().enumerate() {
         let base = w * 64;
         if base >= cubes {
-            break;
+            *o = 0;
+            continue;
         }
-        let next = |r: &[u64]| if w + 1 < words { r[w + 1] << 63 } else { 0 };
-        let s: [u64; 4] = [rows[0][w], rows[1][w], rows[2][w], rows[3][w]];
-        let s1: [u64; 4] = std::array::from_fn(|i| s[i] >> 1 | next(rows[i]));
-        let any = s[0] | s1[0] | s[1] | s1[1] | s[2] | s1[2] | s[3] | s1[3];
-        let all = s[0] & s1[0] & s[1] & s1[1] & s[2] & s1[2] & s[3] & s1[3];
+        let b = cube_bits(rows, w);
+        let any = b.iter().fold(0, |a, &v| a | v);
+        let all = b.iter().fold(u64::MAX, |a, &v| a & v);
         let valid = if cubes - base >= 64 {
             u64::MAX
         } else {
             (1u64 << (cubes - base)) - 1
         };
-        let mut mixed = any & !all & valid;
-        while mixed != 0 {
-            let i = mixed.trailing_zeros() as usize;
-            mixed &= mixed - 1;
+        *o = any & !all & valid;
+    }
+}
+
+/// Step-1 row: the mixed cubes of `mixed`, in x order.
+fn march_row_step1<T: Copy + Into<f32>>(
+    grid: &Grid<'_, T>,
+    m: &mut Marcher,
+    rows: [&[u64]; 4],
+    mixed: &[u64],
+    y: usize,
+    z: usize,
+) {
+    for (w, &word) in mixed.iter().enumerate() {
+        if word == 0 {
+            continue;
+        }
+        let [s0, s1, s2, s3, t0, t1, t2, t3] = cube_bits(rows, w);
+        let mut left = word;
+        while left != 0 {
+            let i = left.trailing_zeros() as usize;
+            left &= left - 1;
             let b = |r: u64| ((r >> i) & 1) as usize;
-            let index = b(s[0])
-                | b(s1[0]) << 1
-                | b(s1[1]) << 2
-                | b(s[1]) << 3
-                | b(s[2]) << 4
-                | b(s1[2]) << 5
-                | b(s1[3]) << 6
-                | b(s[3]) << 7;
-            m.visit(grid, index, base + i, y, z);
+            let index = b(s0)
+                | b(t0) << 1
+                | b(t1) << 2
+                | b(s1) << 3
+                | b(s2) << 4
+                | b(t2) << 5
+                | b(t3) << 6
+                | b(s3) << 7;
+            m.visit(grid, index, w * 64 + i, y, z);
         }
     }
+}
+
+/// A hint to bring `p`'s cache line in; nothing else.
+#[inline(always)]
+fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and does not access memory architecturally; the pointer
+    // comes from a reference anyway. (Safe to call from Rust 1.87; unsafe under the MSRV.)
+    #[allow(unused_unsafe)]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// The vertices cubes share, by edge (skimage's two "face layers", without their unshared
@@ -302,6 +415,38 @@ impl Marcher {
         self.reset(3);
     }
 
+    /// Asks for the face-layer lines step-1 cube row `y` will read first: plane row y + 1 of
+    /// both planes (row y was read by the row before), one line per 8 cubes with any mixed.
+    fn prefetch(&self, mixed: &[u64], y: usize) {
+        let row = 2 * self.nx * (y + 1);
+        for (w, &word) in mixed.iter().enumerate() {
+            for g in 0..8 {
+                if (word >> (8 * g)) & 0xff != 0 {
+                    let slot = row + 2 * (64 * w + 8 * g);
+                    for layer in &self.layers[..2] {
+                        if let Some(p) = layer.get(slot) {
+                            prefetch(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reserves room for the whole slab, extrapolated from its first `done` of `total` layers
+    /// with half again as margin: growth by doubling copies the vectors and touches twice the
+    /// memory, while capacity never written costs nothing.
+    fn reserve(&mut self, done: usize, total: usize) {
+        let want = |n: usize| n / done.max(1) * total / 2 * 3;
+        let (v, f) = (want(self.out.verts.len()), want(self.out.faces.len()));
+        self.out
+            .verts
+            .reserve_exact(v.saturating_sub(self.out.verts.len()));
+        self.out
+            .faces
+            .reserve_exact(f.saturating_sub(self.out.faces.len()));
+    }
+
     /// The next cube row: its lower vertical edges are the upper ones of the row before.
     fn new_row(&mut self) {
         self.layers.swap(2, 3);
@@ -322,24 +467,77 @@ impl Marcher {
         if case <= 0 {
             return;
         }
+        let [nx, ny, _] = grid.n;
         let st = self.step;
-        let (x1, y1, z1) = (x + st, y + st, z + st);
+        let i = (z * ny + y) * nx + x;
+        let (dx, dy, dz) = (st, st * nx, st * nx * ny);
         let v = [
-            grid.at(x, y, z),
-            grid.at(x1, y, z),
-            grid.at(x1, y1, z),
-            grid.at(x, y1, z),
-            grid.at(x, y, z1),
-            grid.at(x1, y, z1),
-            grid.at(x1, y1, z1),
-            grid.at(x, y1, z1),
+            grid.value(i),
+            grid.value(i + dx),
+            grid.value(i + dx + dy),
+            grid.value(i + dy),
+            grid.value(i + dz),
+            grid.value(i + dx + dz),
+            grid.value(i + dx + dy + dz),
+            grid.value(i + dy + dz),
         ];
         let cube = Cube::new([x, y, z], v);
         let tiling = cube.tiling(case, config as usize);
-        let mut center = None;
-        for &e in tiling {
-            self.add_corner(&cube, e, &mut center);
+        // skimage's gradient contribution of each corner: the strength passed as float, times
+        // the corner gradient, rounded to float (the same at every use in this cube).
+        let cg: [F4; 8] =
+            std::array::from_fn(|i| F4::scaled(&cube.vg[i], f64::from(cube.w[i] as f32)));
+        // Each edge's vertex is the same at every use in this cube: resolve it once.
+        let mut ids = [0u32; 13];
+        let mut center = F4::ZERO;
+        let mut seen = 0u16;
+        // The triangle corners, appended once per cube (a push per corner checked capacity);
+        // the longest tiling (13.4) has 36.
+        let mut corners = [0u32; 36];
+        for (&e, corner) in tiling.iter().zip(&mut corners) {
+            let e = e as usize;
+            if seen & (1 << e) == 0 {
+                seen |= 1 << e;
+                let id = if e == 12 {
+                    let (p, g) = cube.center(self.step as f64);
+                    center = F4::rounded(g);
+                    self.push_vertex(p.map(|c| c as f32))
+                } else {
+                    self.resolve(&cube, e)
+                };
+                ids[e] = id;
+                if id & PROXY == 0 {
+                    // Once per cube: a repeat would store the same value again.
+                    let value = &mut self.out.verts[id as usize].value;
+                    if cube.vmax > f64::from(*value) {
+                        *value = cube.vmax as f32;
+                    }
+                }
+            }
+            let id = ids[e];
+            let (g1, g2) = match EDGE_CORNERS.get(e) {
+                Some(&[i1, i2]) => (cg[i1], Some(cg[i2])),
+                None => (center, None),
+            };
+            *corner = id;
+            if id & PROXY == 0 {
+                let n = &mut self.out.verts[id as usize].normal;
+                g1.add_to(n);
+                if let Some(g2) = g2 {
+                    g2.add_to(n);
+                }
+            } else {
+                let p = &mut self.out.proxies[(id & !PROXY) as usize];
+                p.values.push(cube.vmax);
+                p.grads.push(g1.xyz());
+                if let Some(g2) = g2 {
+                    p.grads.push(g2.xyz());
+                }
+            }
         }
+        self.out
+            .faces
+            .extend_from_slice(&corners[..tiling.len().min(corners.len())]);
     }
 
     /// (array, slot) of the vertex on edge `e` (0..12) of the cube at (x, y) (skimage's
@@ -364,31 +562,12 @@ impl Marcher {
         }
     }
 
-    fn add_corner(&mut self, cube: &Cube, e: EdgeIndex, center: &mut Option<(u32, [f32; 3])>) {
-        let st = self.step as f64;
-        if e == 12 {
-            // The centre vertex belongs to this cube alone.
-            let (id, g) = match *center {
-                Some(c) => c,
-                None => {
-                    let (p, g) = cube.center(st);
-                    let id = self.push_vertex([p[0] as f32, p[1] as f32, p[2] as f32]);
-                    let c = (id, [g[0] as f32, g[1] as f32, g[2] as f32]);
-                    *center = Some(c);
-                    c
-                }
-            };
-            self.add_face(id, cube.vmax);
-            self.add_grad(id, g);
-            return;
-        }
+    /// The vertex on edge `e` (0..12) of `cube`, created if new.
+    #[inline(always)]
+    fn resolve(&mut self, cube: &Cube, e: usize) -> u32 {
         let [x, y, _] = cube.pos;
-        let (layer, slot) = self.slot(e, x, y);
+        let (layer, slot) = self.slot(e as EdgeIndex, x, y);
         let mut id = self.layers[layer][slot];
-        let [p1, p2] = EDGE_ENDS[e as usize];
-        let i1 = usize::from(p1[2] * 4 + p1[1] * 2 + p1[0]);
-        let i2 = usize::from(p2[2] * 4 + p2[1] * 2 + p2[0]);
-        let (t1, t2) = (cube.w[i1], cube.w[i2]);
         if id == NONE {
             if self.external && layer == 0 {
                 id = PROXY | self.out.proxies.len() as u32;
@@ -397,45 +576,22 @@ impl Marcher {
                     values: Vec::new(),
                     grads: Vec::new(),
                 });
-                self.layers[0][slot] = id;
-                self.touched[0].push(slot as u32);
             } else {
+                let st = self.step as f64;
+                let [p1, p2] = EDGE_ENDS[e];
+                let [i1, i2] = EDGE_CORNERS[e];
+                let (t1, t2) = (cube.w[i1], cube.w[i2]);
                 let pos: [f32; 3] = std::array::from_fn(|k| {
                     let f = f64::from(p1[k]) * t1 + f64::from(p2[k]) * t2;
                     let ff = t1 + t2;
                     (cube.pos[k] as f64 + st * f / ff) as f32
                 });
-                id = self.new_vertex(pos, layer, slot);
+                id = self.push_vertex(pos);
             }
+            self.layers[layer][slot] = id;
+            self.touched[layer].push(slot as u32);
         }
-        self.add_face(id, cube.vmax);
-        // skimage passes the strengths as float before multiplying.
-        let (s1, s2) = (f64::from(t1 as f32), f64::from(t2 as f32));
-        let g1 = cube.vg[i1];
-        let g2 = cube.vg[i2];
-        self.add_grad(
-            id,
-            [
-                (g1[0] * s1) as f32,
-                (g1[1] * s1) as f32,
-                (g1[2] * s1) as f32,
-            ],
-        );
-        self.add_grad(
-            id,
-            [
-                (g2[0] * s2) as f32,
-                (g2[1] * s2) as f32,
-                (g2[2] * s2) as f32,
-            ],
-        );
-    }
-
-    fn new_vertex(&mut self, pos: [f32; 3], layer: usize, slot: usize) -> u32 {
-        let n = self.push_vertex(pos);
-        self.layers[layer][slot] = n;
-        self.touched[layer].push(slot as u32);
-        n
+        id
     }
 
     fn push_vertex(&mut self, pos: [f32; 3]) -> u32 {
@@ -443,35 +599,12 @@ impl Marcher {
         if n >= PROXY as usize - 1 {
             self.out.overflow = true;
         }
-        self.out.verts.push(pos);
-        self.out.normals.push([0.0; 3]);
-        self.out.values.push(0.0);
+        self.out.verts.push(Vertex {
+            pos,
+            value: 0.0,
+            normal: [0.0; 4],
+        });
         n as u32
-    }
-
-    #[inline]
-    fn add_face(&mut self, id: u32, vmax: f64) {
-        self.out.faces.push(id);
-        if id & PROXY != 0 {
-            self.out.proxies[(id & !PROXY) as usize].values.push(vmax);
-        } else {
-            let v = &mut self.out.values[id as usize];
-            if vmax > f64::from(*v) {
-                *v = vmax as f32;
-            }
-        }
-    }
-
-    #[inline]
-    fn add_grad(&mut self, id: u32, g: [f32; 3]) {
-        if id & PROXY != 0 {
-            self.out.proxies[(id & !PROXY) as usize].grads.push(g);
-        } else {
-            let n = &mut self.out.normals[id as usize];
-            for k in 0..3 {
-                n[k] += g[k];
-            }
-        }
     }
 }
 

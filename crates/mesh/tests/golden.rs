@@ -127,6 +127,34 @@ fn errors_as_skimage() {
     ));
 }
 
+/// The step-1 march finds the range on its way; its level check must answer as the separate
+/// pass does: extremes in the first and last planes and rows, just inside and outside, NaN.
+#[test]
+fn level_check_sees_every_value() {
+    let d = McOptions::default();
+    let step2 = McOptions {
+        step_size: 2,
+        ..d.clone()
+    };
+    let mut a = Array3::<f32>::zeros((5, 4, 67));
+    a[[0, 0, 66]] = 7.0;
+    a[[4, 3, 0]] = -3.0;
+    let err = |l: f64, o: &McOptions, a: &Array3<f32>| match marching_cubes(&a.view(), Some(l), o) {
+        Err(lungprep_mesh::Error::LevelOutOfRange { min, max, .. }) => Some((min, max)),
+        _ => None,
+    };
+    for o in [&d, &step2] {
+        assert_eq!(err(7.5, o, &a), Some((-3.0, 7.0)));
+        assert_eq!(err(-3.5, o, &a), Some((-3.0, 7.0)));
+        assert_eq!(err(7.0, o, &a), None);
+        assert_eq!(err(-3.0, o, &a), None);
+    }
+    // NaN anywhere: numpy's min and max are NaN, and no level is out of that range.
+    a[[2, 1, 30]] = f32::NAN;
+    assert!(marching_cubes(&a.view(), Some(100.0), &d)
+        .is_err_and(|e| !matches!(e, lungprep_mesh::Error::LevelOutOfRange { .. })));
+}
+
 #[test]
 fn any_memory_layout_gives_the_same_mesh() {
     let a: Array3<f32> = read_npy(path("in_blob")).unwrap();
