@@ -34,7 +34,7 @@ mod range;
 pub use error::{Error, Result};
 pub use export::{write_obj, write_ply, write_stl, MeshFormat};
 
-use march::{march_slab, Grid, Scratch, Slab, PROXY};
+use march::{march_slab, Grid, Proxies, Scratch, Slab, PROXY};
 use ndarray::{Array3, ArrayView3, CowArray, Ix3};
 use range::Range;
 use rayon::prelude::*;
@@ -270,15 +270,20 @@ fn march_parallel<T: Copy + Into<f32> + Send + Sync>(grid: &Grid<'_, T>) -> Resu
 /// Joins slabs into one mesh in serial numbering, replaying the proxies' contributions; `None`
 /// when a proxy has no vertex below (or a count overflows i32).
 ///
-/// The replay is serial and small; the copy into the mesh (renumbering faces, normalizing
-/// normals, reordering axes) runs per slab in parallel, each into its own part of the output.
+/// Each slab boundary is replayed onto the slab below it, all boundaries in parallel (they
+/// touch different slabs); the copy into the mesh (renumbering faces, normalizing normals,
+/// reordering axes) runs per slab in parallel, each into its own part of the output.
 fn join(mut slabs: Vec<Slab>) -> Option<Mesh> {
     let nv: usize = slabs.iter().map(|s| s.verts.len()).sum();
     let nf: usize = slabs.iter().map(|s| s.faces.len()).sum();
     if nv > i32::MAX as usize || nf > i32::MAX as usize || slabs.iter().any(|s| s.overflow) {
         return None;
     }
-    if slabs.first().is_some_and(|s| !s.proxies.is_empty()) {
+    let logs: Vec<Proxies> = slabs
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.proxies))
+        .collect();
+    if logs.first().is_some_and(|p| !p.slots.is_empty()) {
         return None;
     }
     let mut offsets = Vec::with_capacity(slabs.len());
@@ -288,31 +293,39 @@ fn join(mut slabs: Vec<Slab>) -> Option<Mesh> {
         next += s.verts.len() as u32;
     }
     // Each proxy's uses land on its vertex in the slab below, after that slab's own uses,
-    // as in the serial march.
-    let mut resolved: Vec<Vec<u32>> = vec![Vec::new(); slabs.len()];
-    for i in 1..slabs.len() {
-        let (lower, upper) = slabs.split_at_mut(i);
-        let below = &mut lower[i - 1];
-        for p in &upper[0].proxies {
-            let at = below.top.binary_search_by_key(&p.slot, |t| t.0).ok()?;
-            let local = below.top[at].1;
-            if local & PROXY != 0 {
-                return None;
+    // as in the serial march. resolved[i][k]: local index below of slab i's proxy k.
+    let n = slabs.len();
+    let replayed: Vec<Option<Vec<u32>>> = slabs[..n.saturating_sub(1)]
+        .par_iter_mut()
+        .zip(logs.get(1..).unwrap_or_default())
+        .map(|(below, log)| {
+            let mut local = Vec::with_capacity(log.slots.len());
+            for slot in &log.slots {
+                let at = below.top.binary_search_by_key(slot, |t| t.0).ok()?;
+                let id = below.top[at].1;
+                if id & PROXY != 0 || id as usize >= below.verts.len() {
+                    return None;
+                }
+                local.push(id);
             }
-            let vertex = below.verts.get_mut(local as usize)?;
-            for &vmax in &p.values {
-                if vmax > f64::from(vertex.value) {
-                    vertex.value = vmax as f32;
+            for &(k, vmax) in &log.values {
+                let v = &mut below.verts[local[k as usize] as usize];
+                if vmax > f64::from(v.value) {
+                    v.value = vmax as f32;
                 }
             }
-            let normal = &mut vertex.normal;
-            for d in &p.grads {
-                for k in 0..3 {
-                    normal[k] += d[k];
+            for &(k, d) in &log.grads {
+                let normal = &mut below.verts[local[k as usize] as usize].normal;
+                for c in 0..3 {
+                    normal[c] += d[c];
                 }
             }
-            resolved[i].push(offsets[i - 1] + local);
-        }
+            Some(local)
+        })
+        .collect();
+    let mut resolved: Vec<Vec<u32>> = vec![Vec::new()];
+    for (i, r) in replayed.into_iter().enumerate() {
+        resolved.push(r?.into_iter().map(|id| offsets[i] + id).collect());
     }
     let mut mesh = Mesh {
         vertices: vec![[0.0; 3]; nv],

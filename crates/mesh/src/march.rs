@@ -86,14 +86,16 @@ const NONE: u32 = u32::MAX;
 /// A local face index with this bit set names a proxy (a vertex of the slab below).
 pub(crate) const PROXY: u32 = 1 << 31;
 
-/// Uses of a vertex created by the slab below, in the order they happened.
-pub(crate) struct Proxy {
-    /// Slot in the plane shared with the slab below.
-    pub(crate) slot: u32,
-    /// `vmax` of each face that used it.
-    pub(crate) values: Vec<f64>,
-    /// Gradient contributions (already rounded to f32, as skimage adds them).
-    pub(crate) grads: Vec<[f32; 3]>,
+/// A slab's uses of vertices created by the slab below ("proxies"), each log in the order
+/// the uses happened (values and gradients never mix, so two logs keep every order).
+#[derive(Default)]
+pub(crate) struct Proxies {
+    /// Slot, in the plane shared with the slab below, of each proxy.
+    pub(crate) slots: Vec<u32>,
+    /// (proxy, `vmax` of a face that used it).
+    pub(crate) values: Vec<(u32, f64)>,
+    /// (proxy, gradient contribution already rounded to f32, as skimage adds them).
+    pub(crate) grads: Vec<(u32, [f32; 3])>,
 }
 
 /// A vertex as the march builds it: position (x, y, z), value and accumulated gradient side by
@@ -113,7 +115,7 @@ pub(crate) struct Slab {
     pub(crate) verts: Vec<Vertex>,
     /// Flat triangle corners: local vertex index, or `PROXY | k`.
     pub(crate) faces: Vec<u32>,
-    pub(crate) proxies: Vec<Proxy>,
+    pub(crate) proxies: Proxies,
     /// (slot, local index) of every vertex on the top plane (later slabs may share them),
     /// sorted by slot.
     pub(crate) top: Vec<(u32, u32)>,
@@ -226,7 +228,7 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
         out: Slab {
             verts: Vec::new(),
             faces: Vec::new(),
-            proxies: Vec::new(),
+            proxies: Proxies::default(),
             top: Vec::new(),
             overflow: false,
             range: Range::EMPTY,
@@ -527,11 +529,11 @@ impl Marcher {
                     g2.add_to(n);
                 }
             } else {
-                let p = &mut self.out.proxies[(id & !PROXY) as usize];
-                p.values.push(cube.vmax);
-                p.grads.push(g1.xyz());
+                let (k, p) = (id & !PROXY, &mut self.out.proxies);
+                p.values.push((k, cube.vmax));
+                p.grads.push((k, g1.xyz()));
                 if let Some(g2) = g2 {
-                    p.grads.push(g2.xyz());
+                    p.grads.push((k, g2.xyz()));
                 }
             }
         }
@@ -570,12 +572,8 @@ impl Marcher {
         let mut id = self.layers[layer][slot];
         if id == NONE {
             if self.external && layer == 0 {
-                id = PROXY | self.out.proxies.len() as u32;
-                self.out.proxies.push(Proxy {
-                    slot: slot as u32,
-                    values: Vec::new(),
-                    grads: Vec::new(),
-                });
+                id = PROXY | self.out.proxies.slots.len() as u32;
+                self.out.proxies.slots.push(slot as u32);
             } else {
                 let st = self.step as f64;
                 let [p1, p2] = EDGE_ENDS[e];
