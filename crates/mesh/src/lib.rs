@@ -34,8 +34,8 @@ mod range;
 pub use error::{Error, Result};
 pub use export::{write_obj, write_ply, write_stl, MeshFormat};
 
-use march::{march_slab, Grid, Proxies, Scratch, Slab, PROXY};
-use ndarray::{Array3, ArrayView3, CowArray, Ix3};
+use march::{march_slab, Grid, Planes, Proxies, Scratch, Slab, PROXY};
+use ndarray::{ArrayView3, CowArray};
 use range::Range;
 use rayon::prelude::*;
 
@@ -112,7 +112,14 @@ where
     if opts.spacing.iter().any(|s| !s.is_finite()) {
         return Err(Error::InvalidSpacing(opts.spacing));
     }
-    let standard = standard_layout(volume);
+    // The march reads a C-ordered volume, or one whose reversed-axes view is C-ordered (plot_3d
+    // hands over `image.transpose(2, 1, 0)`) in gathered blocks; any other layout is copied.
+    let rev = volume.view().reversed_axes();
+    let (standard, reversed) = if !volume.is_standard_layout() && rev.is_standard_layout() {
+        (CowArray::from(rev), true)
+    } else {
+        (volume.as_standard_layout(), false)
+    };
     let data = standard.as_slice().ok_or(Error::TooSmall([nz, ny, nx]))?;
     let check = |level: f64, (min, max): (f32, f32)| {
         if level < f64::from(min) || level > f64::from(max) {
@@ -143,6 +150,7 @@ where
         n: [nx, ny, nz],
         level,
         step: opts.step_size,
+        reversed,
     };
     let (mesh, range) = march_parallel(&grid)?;
     if !checked {
@@ -168,49 +176,6 @@ where
         mesh = remove_degenerate_faces(mesh);
     }
     Ok(mesh)
-}
-
-/// `volume` in standard layout. A reversed-axes view of a standard array (plot_3d's
-/// `image.transpose(2, 1, 0)`) is copied in parallel tiles that read whole cache lines, where
-/// ndarray's element-order copy reads one element per line and runs on one thread.
-fn standard_layout<'a, T: Copy + Default + Send + Sync>(
-    volume: &'a ArrayView3<'a, T>,
-) -> CowArray<'a, T, Ix3> {
-    let rev = volume.view().reversed_axes();
-    if volume.is_standard_layout() || !rev.is_standard_layout() {
-        return volume.as_standard_layout();
-    }
-    let Some(src) = rev.to_slice() else {
-        return volume.as_standard_layout();
-    };
-    // volume[i, j, k] = src[k, j, i] with src of shape (nk, nj, ni).
-    let (ni, nj, nk) = volume.dim();
-    let plane = nj * nk;
-    if ni == 0 || plane == 0 {
-        return volume.as_standard_layout();
-    }
-    const TILE: usize = 32;
-    // Zeros come from calloc as untouched pages, first written (and faulted) by the parallel
-    // tiles below; any other fill value is a serial pass over the whole copy first.
-    let mut out = vec![T::default(); ni * plane];
-    out.par_chunks_mut(TILE * plane)
-        .enumerate()
-        .for_each(|(t, block)| {
-            let i0 = t * TILE;
-            let w = block.len() / plane;
-            for j in 0..nj {
-                for k in 0..nk {
-                    let row = &src[(k * nj + j) * ni + i0..][..w];
-                    for (di, &v) in row.iter().enumerate() {
-                        block[di * plane + j * nk + k] = v;
-                    }
-                }
-            }
-        });
-    match Array3::from_shape_vec((ni, nj, nk), out) {
-        Ok(a) => CowArray::from(a),
-        Err(_) => volume.as_standard_layout(),
-    }
 }
 
 /// numpy's min and max of a float32 array (NaN propagates).
@@ -246,10 +211,12 @@ fn march_parallel<T: Copy + Into<f32> + Send + Sync>(grid: &Grid<'_, T>) -> Resu
         .enumerate()
         .map(|(i, zs)| {
             let taken = pool.lock().ok().and_then(|mut p| p.pop());
-            let mut scratch = taken.unwrap_or_else(|| Scratch::new(nx, ny));
-            let slab = march_slab(grid, zs, i > 0, &mut scratch);
+            let (mut scratch, mut planes) =
+                taken.unwrap_or_else(|| (Scratch::new(nx, ny), Planes::new()));
+            planes.clear();
+            let slab = march_slab(grid, zs, i > 0, &mut scratch, &mut planes);
             if let Ok(mut p) = pool.lock() {
-                p.push(scratch);
+                p.push((scratch, planes));
             }
             slab
         })
@@ -260,8 +227,14 @@ fn march_parallel<T: Copy + Into<f32> + Send + Sync>(grid: &Grid<'_, T>) -> Resu
         // A proxy without a vertex below cannot happen with Lewiner's tables; stay exact anyway.
         None => {
             let zs: Vec<usize> = runs.concat();
-            let mut scratch = Scratch::new(nx, ny);
-            let mesh = join(vec![march_slab(grid, &zs, false, &mut scratch)]);
+            let (mut scratch, mut planes) = (Scratch::new(nx, ny), Planes::new());
+            let mesh = join(vec![march_slab(
+                grid,
+                &zs,
+                false,
+                &mut scratch,
+                &mut planes,
+            )]);
             Ok((mesh.ok_or(Error::TooLarge)?, range))
         }
     }
@@ -461,23 +434,5 @@ mod tests {
             proptest::prop_assert_eq!(lo.to_bits(), plain.0.to_bits());
             proptest::prop_assert_eq!(hi.to_bits(), plain.1.to_bits());
         }
-    }
-
-    /// The tiled copy of a reversed-axes view equals ndarray's, for shapes that do and do not
-    /// fill whole tiles.
-    #[test]
-    fn reversed_views_copy_exactly() {
-        for (nz, ny, nx) in [(3, 4, 5), (7, 9, 64), (5, 3, 70), (1, 1, 33)] {
-            let a =
-                Array3::from_shape_fn((nz, ny, nx), |(z, y, x)| (z * 10_000 + y * 100 + x) as i32);
-            let v = a.view().reversed_axes();
-            let fast = standard_layout(&v);
-            assert!(fast.is_standard_layout());
-            assert_eq!(fast.view(), v, "{nz} {ny} {nx}");
-        }
-        // Other layouts take ndarray's copy.
-        let a = Array3::from_shape_fn((4, 5, 6), |(z, y, x)| (z + 2 * y + 3 * x) as f32);
-        let p = a.view().permuted_axes([1, 0, 2]);
-        assert_eq!(standard_layout(&p).view(), p);
     }
 }

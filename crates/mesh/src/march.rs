@@ -125,30 +125,105 @@ pub(crate) struct Slab {
     pub(crate) range: Range,
 }
 
-/// The input as the march reads it: a C-contiguous f32-convertible volume.
+/// The input as the march reads it: an f32-convertible volume in memory order, or with its
+/// axes reversed (plot_3d's `transpose(2, 1, 0)`), read without a copy of the whole.
 pub(crate) struct Grid<'a, T> {
     pub(crate) data: &'a [T],
-    /// (nx, ny, nz): x is the last, fastest array axis.
+    /// (nx, ny, nz) in march order: x is the fastest axis of the marched volume.
     pub(crate) n: [usize; 3],
     pub(crate) level: f64,
     pub(crate) step: usize,
+    /// `data` is C-ordered (x, y, z): the marched volume is its reversed-axes view.
+    pub(crate) reversed: bool,
 }
 
-impl<T: Copy + Into<f32>> Grid<'_, T> {
-    /// The value at flat index `i`, minus the level.
-    #[inline(always)]
-    fn value(&self, i: usize) -> f64 {
-        f64::from(self.data[i].into()) - self.level
+/// Planes of a reversed-axes volume gathered in march order, a block at a time: a block of
+/// 32 planes reads each 64-byte line of the input once, where a plane at a time would read
+/// every line 32 times.
+pub(crate) struct Planes<T> {
+    block: Vec<T>,
+    start: usize,
+    len: usize,
+}
+
+impl<T> Planes<T> {
+    /// No plane loaded.
+    pub(crate) fn new() -> Self {
+        Planes {
+            block: Vec::new(),
+            start: 0,
+            len: 0,
+        }
     }
 
-    /// Above-level bits of plane `z` (one u64 word per 64 x, rows of `words` words), and the
+    /// Forgets the loaded block (its memory stays for the next slab).
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+/// Planes per gathered block.
+const BLOCK: usize = 32;
+
+impl<T: Copy + Into<f32>> Grid<'_, T> {
+    /// Makes planes `z` and `z2 >= z` readable through [`Grid::plane`].
+    fn load(&self, z: usize, z2: usize, planes: &mut Planes<T>) {
+        let [nx, ny, nz] = self.n;
+        if !self.reversed || (planes.start <= z && z2 < planes.start + planes.len) {
+            return;
+        }
+        let len = BLOCK.max(z2 - z + 1).min(nz - z);
+        let plane = nx * ny;
+        let (Some(&fill), true) = (self.data.first(), len > 0) else {
+            return;
+        };
+        planes.block.resize(len * plane, fill);
+        // data[x][y][z..z + len] is contiguous. A 32 x by `len` tile is transposed in L1 and
+        // written out a plane row at a time: scattered stores straight into the planes (a
+        // plane apart, so a few cache sets for all of them) stalled on every one.
+        const TX: usize = 32;
+        let mut tile = vec![fill; TX * len];
+        for x0 in (0..nx).step_by(TX) {
+            let w = (nx - x0).min(TX);
+            for y in 0..ny {
+                for xi in 0..w {
+                    // These reads jump a plane apart, out of the hardware prefetcher's reach:
+                    // ask four rows ahead.
+                    if let Some(p) = self.data.get(((x0 + xi) * ny + y + 4) * nz + z) {
+                        prefetch(p);
+                    }
+                    let src = &self.data[((x0 + xi) * ny + y) * nz + z..][..len];
+                    for (k, &v) in src.iter().enumerate() {
+                        tile[k * TX + xi] = v;
+                    }
+                }
+                for k in 0..len {
+                    planes.block[k * plane + y * nx + x0..][..w]
+                        .copy_from_slice(&tile[k * TX..][..w]);
+                }
+            }
+        }
+        (planes.start, planes.len) = (z, len);
+    }
+
+    /// Plane `z` in march order (loaded by [`Grid::load`] when reversed).
+    fn plane<'b>(&'b self, z: usize, planes: &'b Planes<T>) -> &'b [T] {
+        let plane = self.n[0] * self.n[1];
+        if self.reversed {
+            &planes.block[(z - planes.start) * plane..][..plane]
+        } else {
+            &self.data[z * plane..][..plane]
+        }
+    }
+
+    /// Above-level bits of a plane (one u64 word per 64 x, rows of `words` words), and the
     /// range of its values.
-    fn plane_bits(&self, z: usize, words: usize, out: &mut [u64]) -> Range {
+    fn plane_bits(&self, plane: &[T], words: usize, out: &mut [u64]) -> Range {
         let [nx, ny, _] = self.n;
         let t = f32_below(self.level);
         let mut range = Range::EMPTY;
         for y in 0..ny {
-            let row = &self.data[(z * ny + y) * nx..][..nx];
+            let row = &plane[y * nx..][..nx];
             // The row is in L1 now: its range costs little next to another pass over memory.
             range = range.merge(Range::of(row));
             let dst = &mut out[y * words..][..words];
@@ -215,6 +290,7 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
     zs: &[usize],
     external_bottom: bool,
     scratch: &mut Scratch,
+    planes: &mut Planes<T>,
 ) -> Slab {
     let [nx, ny, _] = grid.n;
     let st = grid.step;
@@ -246,12 +322,20 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
         if layer == (zs.len() / 8).max(2) {
             m.reserve(layer, zs.len());
         }
+        grid.load(z, z + st, planes);
+        let values = [grid.plane(z, planes), grid.plane(z + st, planes)];
         if layer > 0 && zs[layer - 1] + st == z {
             std::mem::swap(&mut lo, &mut hi);
         } else {
-            m.out.range = m.out.range.merge(grid.plane_bits(z, words, &mut lo));
+            m.out.range = m
+                .out
+                .range
+                .merge(grid.plane_bits(values[0], words, &mut lo));
         }
-        m.out.range = m.out.range.merge(grid.plane_bits(z + st, words, &mut hi));
+        m.out.range = m
+            .out
+            .range
+            .merge(grid.plane_bits(values[1], words, &mut hi));
         let rows = |y: usize| {
             [
                 &lo[y * words..][..words],
@@ -273,7 +357,7 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
                     mixed_cubes(rows(y + 1), nx - 1, &mut next);
                     m.prefetch(&next, y + 1);
                 }
-                march_row_step1(grid, &mut m, rows(y), &cur, y, z);
+                march_row_step1(grid, values, &mut m, rows(y), &cur, y, z);
                 std::mem::swap(&mut cur, &mut next);
             } else {
                 let rows = rows(y);
@@ -286,7 +370,7 @@ pub(crate) fn march_slab<T: Copy + Into<f32>>(
                     let (d, d1) = (bit(rows[3], x), bit(rows[3], x + st));
                     let index =
                         a | a1 << 1 | b1 << 2 | b << 3 | c << 4 | c1 << 5 | d1 << 6 | d << 7;
-                    m.visit(grid, index, x, y, z);
+                    m.visit(grid, values, index, x, y, z);
                     x += st;
                 }
             }
@@ -340,6 +424,7 @@ fn mixed_cubes(rows: [&[u64]; 4], cubes: usize, out: &mut [u64]) {
 /// Step-1 row: the mixed cubes of `mixed`, in x order.
 fn march_row_step1<T: Copy + Into<f32>>(
     grid: &Grid<'_, T>,
+    values: [&[T]; 2],
     m: &mut Marcher,
     rows: [&[u64]; 4],
     mixed: &[u64],
@@ -364,7 +449,7 @@ fn march_row_step1<T: Copy + Into<f32>>(
                 | b(t2) << 5
                 | b(t3) << 6
                 | b(s3) << 7;
-            m.visit(grid, index, w * 64 + i, y, z);
+            m.visit(grid, values, index, w * 64 + i, y, z);
         }
     }
 }
@@ -456,10 +541,12 @@ impl Marcher {
         self.reset(3);
     }
 
+    /// The cube at (x, y, z) with corner bits `index`; `values`: planes z and z + step.
     #[inline]
     fn visit<T: Copy + Into<f32>>(
         &mut self,
         grid: &Grid<'_, T>,
+        [lo, hi]: [&[T]; 2],
         index: usize,
         x: usize,
         y: usize,
@@ -469,19 +556,19 @@ impl Marcher {
         if case <= 0 {
             return;
         }
-        let [nx, ny, _] = grid.n;
         let st = self.step;
-        let i = (z * ny + y) * nx + x;
-        let (dx, dy, dz) = (st, st * nx, st * nx * ny);
+        let i = y * grid.n[0] + x;
+        let (dx, dy) = (st, st * grid.n[0]);
+        let at = |p: &[T], i: usize| f64::from(p[i].into()) - grid.level;
         let v = [
-            grid.value(i),
-            grid.value(i + dx),
-            grid.value(i + dx + dy),
-            grid.value(i + dy),
-            grid.value(i + dz),
-            grid.value(i + dx + dz),
-            grid.value(i + dx + dy + dz),
-            grid.value(i + dy + dz),
+            at(lo, i),
+            at(lo, i + dx),
+            at(lo, i + dx + dy),
+            at(lo, i + dy),
+            at(hi, i),
+            at(hi, i + dx),
+            at(hi, i + dx + dy),
+            at(hi, i + dy),
         ];
         let cube = Cube::new([x, y, z], v);
         let tiling = cube.tiling(case, config as usize);
