@@ -38,17 +38,19 @@ pub fn timed<T, E>(mut f: impl FnMut() -> Result<T, E>) -> Result<T, E> {
     }
     let mut best = f64::INFINITY;
     let mut out = None;
-    let mut faults = Vec::with_capacity(reps);
-    for _ in 0..reps {
+    let mut first_faults = None;
+    for rep in 0..reps {
         let before = minor_faults();
         let t = std::time::Instant::now();
         let r = f()?;
         best = best.min(t.elapsed().as_secs_f64());
-        faults.push(minor_faults().zip(before).map(|(a, b)| a - b));
+        if rep == 0 {
+            first_faults = minor_faults().zip(before).map(|(a, b)| a.saturating_sub(b));
+        }
         out = Some(r);
     }
     eprintln!("kernel_seconds: {best}");
-    if let Some(Some(first)) = faults.first() {
+    if let Some(first) = first_faults {
         // Pages first touched by the first (cold) run: on these VMs each costs about a
         // microsecond, so footprint is time.
         eprintln!("kernel_minor_faults_first_run: {first}");

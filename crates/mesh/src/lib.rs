@@ -152,11 +152,10 @@ where
         step: opts.step_size,
         reversed,
     };
-    let (mesh, range) = march_parallel(&grid)?;
+    let (mut mesh, range) = march_parallel(&grid)?;
     if !checked {
         check(level, range.numpy())?;
     }
-    let mut mesh = mesh;
     if mesh.faces.is_empty() {
         return Err(Error::NoSurface);
     }
@@ -211,9 +210,9 @@ fn march_parallel<T: Copy + Into<f32> + Send + Sync>(grid: &Grid<'_, T>) -> Resu
         .enumerate()
         .map(|(i, zs)| {
             let taken = pool.lock().ok().and_then(|mut p| p.pop());
+            // A block another slab left behind is still this volume's planes: kept, not cleared.
             let (mut scratch, mut planes) =
                 taken.unwrap_or_else(|| (Scratch::new(nx, ny), Planes::new()));
-            planes.clear();
             let slab = march_slab(grid, zs, i > 0, &mut scratch, &mut planes);
             if let Ok(mut p) = pool.lock() {
                 p.push((scratch, planes));

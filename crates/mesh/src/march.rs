@@ -144,6 +144,8 @@ pub(crate) struct Planes<T> {
     block: Vec<T>,
     start: usize,
     len: usize,
+    /// The transposing tile of [`Grid::load`], kept between blocks.
+    tile: Vec<T>,
 }
 
 impl<T> Planes<T> {
@@ -153,12 +155,8 @@ impl<T> Planes<T> {
             block: Vec::new(),
             start: 0,
             len: 0,
+            tile: Vec::new(),
         }
-    }
-
-    /// Forgets the loaded block (its memory stays for the next slab).
-    pub(crate) fn clear(&mut self) {
-        self.len = 0;
     }
 }
 
@@ -182,7 +180,8 @@ impl<T: Copy + Into<f32>> Grid<'_, T> {
         // written out a plane row at a time: scattered stores straight into the planes (a
         // plane apart, so a few cache sets for all of them) stalled on every one.
         const TX: usize = 32;
-        let mut tile = vec![fill; TX * len];
+        let tile = &mut planes.tile;
+        tile.resize(TX * len, fill);
         for x0 in (0..nx).step_by(TX) {
             let w = (nx - x0).min(TX);
             for y in 0..ny {

@@ -104,6 +104,26 @@ fn bits(m: &Mesh) -> MeshBits {
     )
 }
 
+/// Values 0..levels from a xorshift of `seed`: noise that hits the ambiguous cases.
+fn noise(n: [usize; 3], seed: u64, levels: u8) -> Array3<u8> {
+    let mut s = seed | 1;
+    Array3::from_shape_fn((n[0], n[1], n[2]), |_| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s % u64::from(levels)) as u8
+    })
+}
+
+/// `f` run in a rayon pool of `threads` threads (the march splits its slabs by thread count).
+fn in_pool<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> R {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(f)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -113,16 +133,9 @@ proptest! {
     #[test]
     fn slabs_join_to_the_serial_mesh(nz in 17usize..70, ny in 3usize..12, nx in 3usize..80,
                                      seed in any::<u64>(), levels in 2u8..5) {
-        let mut s = seed | 1;
-        let vol = Array3::from_shape_fn((nz, ny, nx), |_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % u64::from(levels)) as f32
-        });
+        let vol = noise([nz, ny, nx], seed, levels).mapv(f32::from);
         let run = |threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            pool.install(|| marching_cubes(&vol.view(), Some(0.5), &McOptions::default()))
+            in_pool(threads, || marching_cubes(&vol.view(), Some(0.5), &McOptions::default()))
         };
         let serial = run(1);
         for threads in [2, 3, 8] {
@@ -139,21 +152,14 @@ proptest! {
     #[test]
     fn reversed_views_march_as_their_copy(nz in 2usize..12, ny in 2usize..12, nx in 2usize..90,
                                           seed in any::<u64>(), step in 1usize..4) {
-        let mut s = seed | 1;
-        let vol = Array3::from_shape_fn((nz, ny, nx), |_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s % 3) as i16
-        });
+        let vol = noise([nz, ny, nx], seed, 3).mapv(i16::from);
         let view = vol.view().reversed_axes();
         let copy = view.as_standard_layout().into_owned();
         let opts = McOptions { step_size: step, ..McOptions::default() };
         let b = marching_cubes(&copy.view(), Some(0.5), &opts);
         // One thread: one slab, so it crosses blocks; three: slabs start inside blocks.
         for threads in [1, 3] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            let a = pool.install(|| marching_cubes(&view, Some(0.5), &opts));
+            let a = in_pool(threads, || marching_cubes(&view, Some(0.5), &opts));
             match (&a, &b) {
                 (Ok(a), Ok(b)) => prop_assert!(bits(a) == bits(b)),
                 (a, b) => prop_assert_eq!(format!("{a:?}"), format!("{b:?}")),
