@@ -26,8 +26,25 @@ impl Runs {
     /// Labels the true voxels of `bw`'s first `nz_used` planes (the rest count as false) with
     /// `connectivity` 1 (6-), 2 (18-) or 3 (26-connected).
     pub fn label(bw: &ArrayView3<bool>, nz_used: usize, connectivity: usize) -> Runs {
-        let (nz, ny, nx) = bw.dim();
-        let planes: Vec<PlaneRuns> = bw
+        Self::label_rows(bw, nz_used, connectivity, lungprep_morph3d::mask_runs)
+    }
+
+    /// [`Runs::label`] of the voxels of a depth map deeper than `above`.
+    pub fn label_above(depth: &ArrayView3<u8>, above: u8, connectivity: usize) -> Runs {
+        Self::label_rows(depth, depth.dim().0, connectivity, |r, out| {
+            lungprep_morph3d::row_runs(r, above, out)
+        })
+    }
+
+    /// Labels the runs that `runs` finds in each row of `vol`'s first `nz_used` planes.
+    fn label_rows<T: Copy + Sync>(
+        vol: &ArrayView3<T>,
+        nz_used: usize,
+        connectivity: usize,
+        runs: impl Fn(&[T], &mut Vec<(u32, u32)>) + Sync,
+    ) -> Runs {
+        let (nz, ny, nx) = vol.dim();
+        let planes: Vec<PlaneRuns> = vol
             .axis_iter(Axis(0))
             .into_par_iter()
             .take(nz_used.min(nz))
@@ -36,8 +53,7 @@ impl Runs {
                 let mut x = Vec::new();
                 for row in plane.outer_iter() {
                     start.push(x.len());
-                    let mut i = 0;
-                    let v: Vec<bool>;
+                    let v: Vec<T>;
                     let r = match row.as_slice() {
                         Some(r) => r,
                         None => {
@@ -45,17 +61,7 @@ impl Runs {
                             &v
                         }
                     };
-                    while i < nx {
-                        if r[i] {
-                            let a = i;
-                            while i < nx && r[i] {
-                                i += 1;
-                            }
-                            x.push((a as u32, i as u32));
-                        } else {
-                            i += 1;
-                        }
-                    }
+                    runs(r, &mut x);
                 }
                 (start, x)
             })
@@ -70,7 +76,6 @@ impl Runs {
         start.resize(nz * ny, x.len());
         start.push(x.len());
         let n = x.len();
-        let mut parent: Vec<u32> = (0..n as u32).collect();
         // Rows that touch row (z, y): (dz, dy) and the x slack of an overlap.
         let slack = |dz: usize, dy: usize| -> Option<u32> {
             let nonzero = dz + dy;
@@ -80,28 +85,54 @@ impl Runs {
                 _ => None,
             }
         };
-        for z in 0..nz {
-            for y in 0..ny {
-                let r = z * ny + y;
-                for (dz, dy, yy) in [
-                    (0, 1, y.wrapping_sub(1)),
-                    (1, 0, y),
-                    (1, 1, y.wrapping_sub(1)),
-                    (1, 1, y + 1),
-                ] {
-                    if (dz == 1 && z == 0) || yy >= ny {
-                        continue;
-                    }
-                    let Some(s) = slack(dz, dy) else { continue };
-                    let q = (z - dz) * ny + yy;
-                    join_rows(
-                        &mut parent,
-                        &x,
-                        start[r]..start[r + 1],
-                        start[q]..start[q + 1],
-                        s,
-                    );
+        // Joins row (z, y) to its earlier neighbours, those of plane z - 1 only when `down`.
+        // Indices in `parent` are relative to `base`.
+        let join_row = |parent: &mut [u32], base: usize, z: usize, y: usize, down: bool| {
+            let r = z * ny + y;
+            for (dz, dy, yy) in [
+                (0, 1, y.wrapping_sub(1)),
+                (1, 0, y),
+                (1, 1, y.wrapping_sub(1)),
+                (1, 1, y + 1),
+            ] {
+                if (dz == 1 && !down) || yy >= ny {
+                    continue;
                 }
+                let Some(s) = slack(dz, dy) else { continue };
+                let q = (z - dz) * ny + yy;
+                let (rows, below) = (start[r]..start[r + 1], start[q]..start[q + 1]);
+                join_rows(parent, base, &x, rows, below, s);
+            }
+        };
+        // Blocks of planes join their own runs in parallel (each owns its part of `parent`);
+        // then each plane where two blocks meet is joined to the plane below it.
+        let per = nz.div_ceil(2 * rayon::current_num_threads()).max(1);
+        let mut parent: Vec<u32> = vec![0; n];
+        let mut blocks = Vec::new();
+        let mut rest = &mut parent[..];
+        for z0 in (0..nz).step_by(per) {
+            let z1 = (z0 + per).min(nz);
+            let (lo, hi) = (start[z0 * ny], start[z1 * ny]);
+            let (part, tail) = std::mem::take(&mut rest).split_at_mut(hi - lo);
+            rest = tail;
+            blocks.push((z0, z1, lo, part));
+        }
+        blocks.into_par_iter().for_each(|(z0, z1, base, part)| {
+            for (i, p) in part.iter_mut().enumerate() {
+                *p = i as u32;
+            }
+            for z in z0..z1 {
+                for y in 0..ny {
+                    join_row(part, base, z, y, z > z0);
+                }
+            }
+            for p in part.iter_mut() {
+                *p += base as u32;
+            }
+        });
+        for z in (per..nz).step_by(per) {
+            for y in 0..ny {
+                join_row(&mut parent, 0, z, y, true);
             }
         }
         // Numbering in raster order of each component's first run.
@@ -193,9 +224,10 @@ impl Runs {
 }
 
 /// Unions every pair of runs of rows `a` and `b` that overlap once `b`'s runs are widened by
-/// `slack` on each side.
+/// `slack` on each side (`parent` holds the runs from `base` on).
 fn join_rows(
     parent: &mut [u32],
+    base: usize,
     x: &[(u32, u32)],
     a: std::ops::Range<usize>,
     b: std::ops::Range<usize>,
@@ -206,7 +238,7 @@ fn join_rows(
         let (a0, a1) = x[i];
         let (b0, b1) = (x[j].0.saturating_sub(slack), x[j].1 + slack);
         if a0 < b1 && b0 < a1 {
-            union(parent, i as u32, j as u32);
+            union(parent, (i - base) as u32, (j - base) as u32);
         }
         if a1 < b1 {
             i += 1;

@@ -61,14 +61,17 @@ pub fn two_lung_only(
 }
 
 fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -> Result<TwoLungs> {
-    // The eroded mask; `None` until the first erosion (no copy of `bw` when none is needed).
-    let mut eroded: Option<Array3<bool>> = None;
+    // The eroded masks as thresholds of one depth map; `None` until the first erosion (none
+    // is computed when no erosion is needed).
+    let mut eroded: Option<Erosions> = None;
     let mut erosions = 0;
     let mut split = None;
     while erosions < p.max_iter {
-        let cur = eroded.as_ref().map_or_else(|| bw.view(), |e| e.view());
         // Labelled as runs: only the areas are needed until the two lungs are found.
-        let runs = Runs::label(&cur, cur.dim().0, 2);
+        let runs = match eroded.as_mut() {
+            None => Runs::label(bw, bw.dim().0, 2),
+            Some(e) => e.runs(erosions)?,
+        };
         let counts = runs.counts();
         let order = by_area_desc(&counts);
         if order.len() > 1
@@ -92,10 +95,9 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
             )?);
             break;
         }
-        eroded = Some(lungprep_morph3d::binary_erosion(
-            &cur,
-            &lungprep_morph3d::MorphOptions::default(),
-        )?);
+        if eroded.is_none() {
+            eroded = Some(Erosions::new(bw, DEPTH_CAP)?);
+        }
         erosions += 1;
     }
     // Lung by lung, dropping each intermediate as soon as the next exists.
@@ -126,6 +128,44 @@ fn two_lung_dense(bw: &ArrayView3<bool>, spacing: &Spacing, p: &TwoLungParams) -
         found,
         erosions,
     })
+}
+
+/// The largest depth one map holds; deeper erosions rebase it (see [`Erosions::runs`]).
+const DEPTH_CAP: u8 = u8::MAX;
+
+/// `binary_erosion` (cross, border 0) of a mask iterated `k` times, for k = 1, 2, …, as
+/// thresholds of one [`lungprep_morph3d::erosion_depth`] map instead of a volume per erosion.
+struct Erosions {
+    /// Depth of the mask eroded `base` times, capped at `cap`.
+    depth: Array3<u8>,
+    base: usize,
+    cap: u8,
+}
+
+impl Erosions {
+    /// `cap` of at least 2, so that each rebase goes deeper.
+    fn new(bw: &ArrayView3<bool>, cap: u8) -> Result<Self> {
+        let cap = cap.max(2);
+        Ok(Erosions {
+            depth: lungprep_morph3d::erosion_depth(bw, cap)?,
+            base: 0,
+            cap,
+        })
+    }
+
+    /// The runs of `bw` eroded `k` times (`k` never below the last call's).
+    fn runs(&mut self, k: usize) -> Result<Runs> {
+        let cap = usize::from(self.cap);
+        // `depth > j` is only known for j < cap: past that, restart from the deepest known
+        // mask, `depth ≥ cap` (eroded `base + cap - 1` times).
+        while k - self.base >= cap {
+            let deepest = self.depth.mapv(|d| usize::from(d) >= cap);
+            self.depth = lungprep_morph3d::erosion_depth(&deepest.view(), self.cap)?;
+            self.base += cap - 1;
+        }
+        let above = (k - self.base) as u8; // below `cap`
+        Ok(Runs::label_above(&self.depth.view(), above, 2))
+    }
 }
 
 /// grt123's `_extract_main`: in each slice keep the convex hulls of the largest 8-connected
@@ -177,4 +217,33 @@ fn main_hulls(slice: ArrayView2<bool>, mut out: ArrayViewMut2<bool>, cover: f64)
         .and(&filt)
         .for_each(|o, &m, &f| *o = m && f);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The runs of every erosion count are those of `binary_erosion` iterated, across
+        /// rebases of a small depth cap.
+        #[test]
+        fn erosions_are_iterated_binary_erosion(
+            bits in proptest::collection::vec(0u8..12, 5 * 9 * 11),
+            cap in 0u8..5,
+        ) {
+            let bw = Array3::from_shape_vec((5, 9, 11), bits.iter().map(|&b| b > 0).collect()).unwrap();
+            let mut e = Erosions::new(&bw.view(), cap).unwrap();
+            let mut eroded = lungprep_morph3d::binary_erosion(
+                &bw.view(), &lungprep_morph3d::MorphOptions::default()).unwrap();
+            for k in 1..8 {
+                let runs = e.runs(k).unwrap();
+                let got = runs.mask(&vec![true; runs.count + 1]);
+                prop_assert_eq!(&got, &eroded, "k = {}", k);
+                prop_assert_eq!(runs.count, lungprep_morph3d::label(&eroded.view(), 2).unwrap().1);
+                eroded = lungprep_morph3d::binary_erosion(
+                    &eroded.view(), &lungprep_morph3d::MorphOptions::default()).unwrap();
+            }
+        }
+    }
 }

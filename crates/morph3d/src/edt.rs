@@ -313,9 +313,9 @@ impl Scratch {
         self.envelope_sel(len, out, None);
     }
 
-    /// [`Scratch::envelope`], also writing each position's chosen site `q` into `sel`
-    /// (`usize::MAX` when the line has no site).
-    fn envelope_sel(&mut self, len: usize, out: &mut [f64], mut sel: Option<&mut [usize]>) {
+    /// The lower envelope of the parabolas at the sites with finite `f[..len]`: sites
+    /// `v[..=k]`, boundaries `z[..=k + 1]`; false when the line has no site.
+    fn build(&mut self, len: usize) -> bool {
         let w = self.w;
         let w2 = w * w;
         let f = &self.f[..len];
@@ -358,13 +358,47 @@ impl Scratch {
                 break;
             }
         }
-        if k == usize::MAX {
+        k != usize::MAX
+    }
+
+    /// [`Scratch::transform`] written only at the positions `at` (ascending): the values
+    /// there are the same bits, the rest of `line` is left as it was.
+    pub(crate) fn transform_at(&mut self, line: &mut [f64], at: &[u32]) {
+        if line.iter().fold(true, |a, &v| a & (v == 0.0)) {
+            return;
+        }
+        let len = line.len();
+        self.f[..len].copy_from_slice(line);
+        if !self.build(len) {
+            for &p in at {
+                line[p as usize] = f64::INFINITY;
+            }
+            return;
+        }
+        let (w, f, v, z) = (self.w, &self.f, &self.v, &self.z);
+        let mut j = 0usize;
+        for &p in at {
+            let pf = f64::from(p);
+            while z[j + 1] < pf {
+                j += 1;
+            }
+            let q = v[j];
+            let t = (q as f64 - pf) * w;
+            line[p as usize] = f[q] + t * t;
+        }
+    }
+
+    /// [`Scratch::envelope`], also writing each position's chosen site `q` into `sel`
+    /// (`usize::MAX` when the line has no site).
+    fn envelope_sel(&mut self, len: usize, out: &mut [f64], mut sel: Option<&mut [usize]>) {
+        if !self.build(len) {
             out[..len].fill(f64::INFINITY);
             if let Some(sel) = sel {
                 sel[..len].fill(usize::MAX);
             }
             return;
         }
+        let (w, f, v, z) = (self.w, &self.f, &self.v, &self.z);
         let mut j = 0usize;
         for (p, o) in out[..len].iter_mut().enumerate() {
             let pf = p as f64;

@@ -166,6 +166,8 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
         let mut batch = vec![0.0f64; ny * BATCH];
         let mut rows = vec![false; ny];
         let mut cols = vec![false; nx];
+        // The x of each voxel needing distances, row by row (row y: `at[from[y]..from[y + 1]]`).
+        let (mut at, mut from) = (Vec::new(), vec![0usize; ny + 1]);
         for z in z0..z1 {
             let mrow = &self.m[z * plane..(z + 1) * plane];
             let lrow = &self.l[z * plane..(z + 1) * plane];
@@ -175,6 +177,7 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
             );
             // Rows holding a voxel that needs distances: only they need the x pass.
             rows.fill(false);
+            at.clear();
             for c in 0..plane {
                 let v = lrow[c];
                 let (in1, in2) = (v == self.seeds[0], v == self.seeds[1]);
@@ -186,8 +189,15 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
                 }
                 r1[c] = mrow[c] && in1;
                 r2[c] = mrow[c] && in2;
-                rows[c / nx] |= mrow[c] && !in1 && !in2;
+                if c % nx == 0 {
+                    from[c / nx] = at.len();
+                }
+                if mrow[c] && !in1 && !in2 {
+                    rows[c / nx] = true;
+                    at.push((c % nx) as u32);
+                }
             }
+            from[ny] = at.len();
             if !rows.contains(&true) {
                 continue;
             }
@@ -200,7 +210,15 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
                         *f |= v != f64::INFINITY;
                     }
                 }
-                in_plane(&mut dist[k], &rows, &cols, &mut sy, &mut sx, &mut batch);
+                in_plane(
+                    &mut dist[k],
+                    &rows,
+                    &cols,
+                    (&at, &from),
+                    &mut sy,
+                    &mut sx,
+                    &mut batch,
+                );
             }
             for c in 0..plane {
                 if mrow[c] && lrow[c] != self.seeds[0] && lrow[c] != self.seeds[1] {
@@ -257,14 +275,17 @@ impl<L: Copy + PartialEq> Geo<'_, L> {
 const BATCH: usize = 16;
 
 /// The y and x lower-envelope passes of [`crate::edt`] on one plane, serially, computing only
-/// what the comparison reads: the rows flagged in `rows`. Lines without a finite value (no
+/// what the comparison reads: the rows flagged in `rows`, and in the x pass only the
+/// positions `at[from[y]..from[y + 1]]` of row y. Lines without a finite value (no
 /// seed in reach) are skipped, as the passes would leave them all `inf`: columns not flagged
 /// in `cols` in the y pass, rows that are all `inf` in the x pass. Every line that is
 /// transformed is transformed whole, with the same indices, so each value read has its bits.
+#[allow(clippy::too_many_arguments)]
 fn in_plane(
     d: &mut [f64],
     rows: &[bool],
     cols: &[bool],
+    (at, from): (&[u32], &[usize]),
     sy: &mut Scratch,
     sx: &mut Scratch,
     buf: &mut [f64],
@@ -293,9 +314,9 @@ fn in_plane(
         }
     }
     if nx > 1 {
-        for (row, _) in d.chunks_mut(nx).zip(rows).filter(|(_, &r)| r) {
+        for (y, row) in d.chunks_mut(nx).enumerate().filter(|&(y, _)| rows[y]) {
             if row.iter().any(|&v| v != f64::INFINITY) {
-                sx.transform(row);
+                sx.transform_at(row, &at[from[y]..from[y + 1]]);
             }
         }
     }
