@@ -2,7 +2,8 @@
 //! failed segmentations among a thousand cases without opening a thousand pictures.
 
 use lungprep::lungseg::Grid;
-use ndarray::ArrayView3;
+use ndarray::{ArrayView3, Axis};
+use rayon::prelude::*;
 
 /// Lowest plausible total lung volume of an adult chest CT, mL.
 pub const MIN_TOTAL_ML: f64 = 1500.0;
@@ -24,45 +25,60 @@ pub struct Lungs {
     pub edges: Vec<&'static str>,
 }
 
-/// Voxel count, index centroid and touched faces of one mask.
+/// Voxel count, index sums (integers: exact in f64 far beyond any scan) and touched faces
+/// of one mask.
+#[derive(Default)]
 struct Stats {
     n: u64,
-    sum: [f64; 3],
+    sum: [u64; 3],
     faces: [bool; 6],
 }
 
+impl Stats {
+    fn merge(mut self, o: Stats) -> Stats {
+        self.n += o.n;
+        for k in 0..3 {
+            self.sum[k] += o.sum[k];
+        }
+        for k in 0..6 {
+            self.faces[k] |= o.faces[k];
+        }
+        self
+    }
+}
+
+/// [`Stats`] of a mask, planes in parallel, each row counted without a branch per voxel.
 fn stats(m: &ArrayView3<bool>) -> Stats {
     let (nz, ny, nx) = m.dim();
-    let mut s = Stats {
-        n: 0,
-        sum: [0.0; 3],
-        faces: [false; 6],
-    };
-    for (z, plane) in m.outer_iter().enumerate() {
-        for (y, row) in plane.outer_iter().enumerate() {
-            let (mut c, mut xs) = (0u64, 0u64);
-            for (x, &b) in row.iter().enumerate() {
-                if b {
-                    c += 1;
-                    xs += x as u64;
+    m.axis_iter(Axis(0))
+        .into_par_iter()
+        .enumerate()
+        .map(|(z, plane)| {
+            let mut s = Stats::default();
+            for (y, row) in plane.outer_iter().enumerate() {
+                let (c, xs) = row
+                    .iter()
+                    .enumerate()
+                    .fold((0u64, 0u64), |(c, xs), (x, &b)| {
+                        (c + u64::from(b), xs + x as u64 * u64::from(b))
+                    });
+                if c == 0 {
+                    continue;
                 }
+                s.n += c;
+                s.sum[0] += z as u64 * c;
+                s.sum[1] += y as u64 * c;
+                s.sum[2] += xs;
+                s.faces[0] |= z == 0;
+                s.faces[1] |= z + 1 == nz;
+                s.faces[2] |= y == 0;
+                s.faces[3] |= y + 1 == ny;
+                s.faces[4] |= row[0];
+                s.faces[5] |= row[nx - 1];
             }
-            if c == 0 {
-                continue;
-            }
-            s.n += c;
-            s.sum[0] += (z * c as usize) as f64;
-            s.sum[1] += (y * c as usize) as f64;
-            s.sum[2] += xs as f64;
-            s.faces[0] |= z == 0;
-            s.faces[1] |= z + 1 == nz;
-            s.faces[2] |= y == 0;
-            s.faces[3] |= y + 1 == ny;
-            s.faces[4] |= row[0];
-            s.faces[5] |= row[nx - 1];
-        }
-    }
-    s
+            s
+        })
+        .reduce(Stats::default, Stats::merge)
 }
 
 /// Measures the two masks of step 1 on their scan's true world grid. Right and left are
@@ -71,7 +87,8 @@ fn stats(m: &ArrayView3<bool>) -> Stats {
 pub fn measure(m1: &ArrayView3<bool>, m2: &ArrayView3<bool>, grid: &Grid) -> Lungs {
     let ml = grid.spacing.iter().product::<f64>() / 1000.0;
     let (a, b) = (stats(m1), stats(m2));
-    let x = |s: &Stats| (s.n > 0).then(|| grid.index_to_world(s.sum.map(|v| v / s.n as f64))[0]);
+    let x =
+        |s: &Stats| (s.n > 0).then(|| grid.index_to_world(s.sum.map(|v| v as f64 / s.n as f64))[0]);
     let (ra, rb) = match (x(&a), x(&b)) {
         (Some(xa), Some(xb)) if xa > xb => (&b, &a),
         _ => (&a, &b),
